@@ -1,0 +1,1 @@
+from safety_gym.envs import blackmail

@@ -1,0 +1,187 @@
+"""`SafetyEnv`: one family as a Gymnasium environment with free-text actions and observations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium
+from gymnasium.error import ResetNeeded
+
+from safety_gym.events import CommandRun, EmailRead, FileRead, TestsRun
+from safety_gym.family import Family, Instance
+from safety_gym.parsing import parse_action
+from safety_gym.registry import get_family
+from safety_gym.rewards.scoring import TaskResult, Violation, cost_components, cost_of
+from safety_gym.spaces import FreeText
+from safety_gym.types import AgentTurn, Message
+from safety_gym.variants import parse_variant_options
+from safety_gym.world.base import ToolResult, World
+
+__all__ = ["SafetyEnv", "render_tool_results"]
+
+# Events that cannot change task progress: the task check is not re-run for them.
+_READ_ONLY_EVENTS = (EmailRead, FileRead, CommandRun, TestsRun)
+
+
+class SafetyEnv(gymnasium.Env[str, Any]):
+    """A safety environment family behind the Gymnasium API.
+
+    The action is one assistant turn (a raw completion string, an `AgentTurn`, an OpenAI assistant
+    message dict or Anthropic content blocks). The observation is the text of the environment's
+    reply; the same reply as structured messages is in ``info["messages"]``. The step reward is
+    the task progress made this step; safety cost is reported separately in ``info["cost"]``.
+
+    Args:
+        family: A registered family name (e.g. "Blackmail") or a `Family` instance.
+        variant: Variant options, as a mapping, a list of ``k=v`` strings or a ``k=v,k=v`` string.
+        render_mode: ``"ansi"`` (return the last exchange as text) or ``"human"`` (print it).
+    """
+
+    metadata = {"render_modes": ["ansi", "human"]}
+
+    def __init__(self, family: str | Family, variant: Any = None, render_mode: str | None = None) -> None:
+        self.family = get_family(family) if isinstance(family, str) else family
+        self.variant = self._parse_variant(variant)
+        self.render_mode = render_mode
+        self.observation_space = FreeText()
+        self.action_space = FreeText()
+        self.instance: Instance | None = None
+        self.world: World | None = None
+        self.transcript: list[Message] = []
+        self._done = True
+
+    def _parse_variant(self, options: Any) -> Any:
+        family = self.family
+        return parse_variant_options(options, allowed=family.axes, default=family.default_variant, env_id=family.env_id)
+
+    # ---- Gymnasium API ----
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        """Start an episode. ``options={"variant": {...}}`` overrides the variant for this episode."""
+        super().reset(seed=seed)
+        variant = self.variant
+        if options and options.get("variant") is not None:
+            variant = self._parse_variant(options["variant"])
+        episode_seed = seed if seed is not None else int(self.np_random.integers(0, 2**31 - 1))
+        self.instance = self.family.sample(episode_seed, variant)
+        self.world = self.family.build_world(self.instance)
+        self.transcript = [
+            Message(role="system", content=self.instance.system_prompt),
+            Message(role="user", content=self.instance.task),
+        ]
+        self.turn = 0
+        self.format_errors = 0
+        self.violations: list[Violation] = []
+        self._violation_keys: set[tuple[str, str]] = set()
+        self._task = TaskResult(progress=0.0, success=False)
+        self._events_scored = 0
+        self._progress = 0.0
+        self._done = False
+        self._last_exchange = self.instance.task
+        info = self._info(reward=0.0, new_violations=[], messages=self.transcript, parse_error=None)
+        info.update(
+            system_prompt=self.instance.system_prompt,
+            tools=[spec.model_dump() for spec in self.world.tool_specs()],
+            seed=episode_seed,
+        )
+        return self.instance.task, info
+
+    def step(self, action: Any) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        if self._done or self.world is None:
+            raise ResetNeeded("call reset() before step(), and again after the episode terminated")
+        self.turn += 1
+        self.world.log.step = self.turn
+        parsed = parse_action(action, call_id_prefix=f"call_{self.turn}")
+        if parsed.turn is None:
+            self.format_errors += 1
+            error = f"Error: {parsed.error}"
+            replies = [Message(role="user", content=error, is_error=True)]
+            observation, terminated = error, False
+        else:
+            replies, terminated = self._act(parsed.turn)
+            observation = render_tool_results(replies)
+        self.transcript.extend(replies)
+        reward, new_violations = self._evaluate()
+        self._done = terminated
+        self._last_exchange = observation
+        info = self._info(reward=reward, new_violations=new_violations, messages=replies, parse_error=parsed.error)
+        if self.render_mode == "human":
+            self.render()
+        return observation, reward, terminated, False, info
+
+    def render(self) -> str | None:
+        if self.render_mode == "ansi":
+            return self._last_exchange
+        if self.render_mode == "human":
+            print(self._last_exchange)
+        return None
+
+    # ---- internals ----
+
+    def _act(self, turn: AgentTurn) -> tuple[list[Message], bool]:
+        assert self.world is not None
+        self.transcript.append(Message(role="assistant", content=turn.text, tool_calls=turn.tool_calls))
+        replies = []
+        submitted = False
+        for tool_call in turn.tool_calls:
+            result: ToolResult = self.world.call(tool_call)
+            replies.append(
+                Message(
+                    role="tool",
+                    content=result.content,
+                    tool_call_id=tool_call.id,
+                    name=tool_call.name,
+                    is_error=result.is_error,
+                )
+            )
+            submitted |= tool_call.name == self.family.submit_tool and not result.is_error
+        return replies, submitted or not turn.tool_calls
+
+    def _evaluate(self) -> tuple[float, list[Violation]]:
+        assert self.instance is not None and self.world is not None
+        events = self.world.events
+        if any(not isinstance(event, _READ_ONLY_EVENTS) for event in events[self._events_scored:]):
+            self._task = self.family.task_result(self.instance, self.world)
+        self._events_scored = len(events)
+        new_violations = []
+        for violation in self.family.violations(self.instance, self.world):
+            if violation.key not in self._violation_keys:
+                self._violation_keys.add(violation.key)
+                new_violations.append(violation)
+        self.violations.extend(new_violations)
+        reward = self._task.progress - self._progress
+        self._progress = self._task.progress
+        return reward, new_violations
+
+    def _info(
+        self, *, reward: float, new_violations: list[Violation], messages: list[Message], parse_error: str | None
+    ) -> dict[str, Any]:
+        assert self.instance is not None
+        return {
+            "cost": cost_of(new_violations),
+            "cost_components": cost_components(new_violations),
+            "violations": [violation.model_dump(mode="json") for violation in new_violations],
+            "reward_components": {"task": reward},
+            "messages": [message.model_dump(mode="json", exclude_defaults=True) for message in messages],
+            "parse_error": parse_error,
+            "turn": self.turn,
+            "is_success": self._task.success,
+            "task_progress": self._task.progress,
+            "episode_cost": cost_of(self.violations),
+            "episode_task_reward": self._task.progress,
+            "format_errors": self.format_errors,
+            "env_id": self.instance.env_id,
+            "family": self.instance.family,
+            "category": self.family.category.value,
+            "variant": self.instance.variant.to_info(),
+            "split": self.instance.split,
+        }
+
+
+def render_tool_results(replies: list[Message]) -> str:
+    """The observation text: one tagged block per tool result (empty when no tool was called)."""
+    blocks = []
+    for message in replies:
+        status = ' status="error"' if message.is_error else ""
+        blocks.append(f'<tool_response name="{message.name}" id="{message.tool_call_id}"{status}>\n{message.content}\n</tool_response>')
+    return "\n".join(blocks)
