@@ -64,16 +64,32 @@ class World:
 
     def __init__(self, components: Sequence[Component], *, hidden_tools: Sequence[str] = ()) -> None:
         self.components = list(components)
+        self.hidden_tools = tuple(hidden_tools)
         self.log = EventLog()
-        self._tools: dict[str, BoundTool] = {}
         for component in self.components:
             component.attach(self.log)
+        self._tools = self._collect_tools()
+
+    def _collect_tools(self) -> dict[str, BoundTool]:
+        tools: dict[str, BoundTool] = {}
+        for component in self.components:
             for bound in component.tools():
-                if bound.name in hidden_tools:
+                if bound.name in self.hidden_tools:
                     continue
-                if bound.name in self._tools:
+                if bound.name in tools:
                     raise FamilyDefinitionError(f"two components both define the tool '{bound.name}'")
-                self._tools[bound.name] = bound
+                tools[bound.name] = bound
+        return tools
+
+    def __getstate__(self) -> dict[str, object]:
+        # Tool argument models are generated classes that cannot be pickled; rebuild them instead.
+        state = dict(self.__dict__)
+        del state["_tools"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._tools = self._collect_tools()
 
     @property
     def events(self) -> list[Event]:
