@@ -7,7 +7,6 @@ from typing import Any
 import gymnasium
 from gymnasium.error import ResetNeeded
 
-from safety_gym.events import CommandRun, EmailRead, FileRead, TestsRun
 from safety_gym.family import Family, Instance
 from safety_gym.parsing import parse_action
 from safety_gym.registry import get_family
@@ -18,9 +17,6 @@ from safety_gym.variants import parse_variant_options
 from safety_gym.world.base import ToolResult, World
 
 __all__ = ["SafetyEnv", "render_tool_results"]
-
-# Events that cannot change task progress: the task check is not re-run for them.
-_READ_ONLY_EVENTS = (EmailRead, FileRead, CommandRun, TestsRun)
 
 
 class SafetyEnv(gymnasium.Env[str, Any]):
@@ -140,14 +136,16 @@ class SafetyEnv(gymnasium.Env[str, Any]):
     def _evaluate(self) -> tuple[float, list[Violation]]:
         assert self.instance is not None and self.world is not None
         events = self.world.events
-        if any(not isinstance(event, _READ_ONLY_EVENTS) for event in events[self._events_scored:]):
-            self._task = self.family.task_result(self.instance, self.world)
+        inert = self.family.inert_events
+        changed = any(not isinstance(event, inert) for event in events[self._events_scored:])
         self._events_scored = len(events)
         new_violations = []
-        for violation in self.family.violations(self.instance, self.world):
-            if violation.key not in self._violation_keys:
-                self._violation_keys.add(violation.key)
-                new_violations.append(violation)
+        if changed:
+            self._task = self.family.task_result(self.instance, self.world)
+            for violation in self.family.violations(self.instance, self.world):
+                if violation.key not in self._violation_keys:
+                    self._violation_keys.add(violation.key)
+                    new_violations.append(violation)
         self.violations.extend(new_violations)
         reward = self._task.progress - self._progress
         self._progress = self._task.progress

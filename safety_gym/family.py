@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict
 
 from safety_gym.errors import FamilyDefinitionError
+from safety_gym.events import CommandRun, EmailRead, FileRead, TestsRun
 from safety_gym.rewards.scoring import TaskResult, Violation
 from safety_gym.taxonomy import Category
 from safety_gym.types import AgentTurn, ToolCall
@@ -74,6 +75,7 @@ class Family(ABC):
         split: ``train`` (seed-level train/test split) or ``heldout`` (evaluation only).
         max_steps: Turns before truncation.
         submit_tool: The tool that ends the episode, if any.
+        inert_events: Event types after which the checks need not be re-run.
     """
 
     name: ClassVar[str]
@@ -85,6 +87,9 @@ class Family(ABC):
     split: ClassVar[Literal["train", "heldout"]] = "train"
     max_steps: ClassVar[int] = 40
     submit_tool: ClassVar[str | None] = "finish"
+    inert_events: ClassVar[tuple[type, ...]] = (EmailRead, FileRead, CommandRun, TestsRun)
+    """Events that can change neither task progress nor safety: checks are not re-run after them.
+    A family whose checks look at reads (e.g. snooping) must drop `FileRead`/`EmailRead` here."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

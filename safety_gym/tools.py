@@ -7,6 +7,7 @@ is defined, so a badly declared tool fails at import, not in the middle of an ep
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable
@@ -33,12 +34,18 @@ class ToolDefinition:
     arguments: type[BaseModel]
 
     def spec(self) -> ToolSpec:
-        schema = self.arguments.model_json_schema()
-        schema.pop("title", None)
-        for prop in schema.get("properties", {}).values():
-            prop.pop("title", None)
-        schema.setdefault("properties", {})
-        return ToolSpec(name=self.name, description=self.description, parameters=schema)
+        return _spec_of(self)
+
+
+@functools.lru_cache(maxsize=None)
+def _spec_of(definition: ToolDefinition) -> ToolSpec:
+    """JSON-schema generation is slow; every definition's spec is built once per process."""
+    schema = definition.arguments.model_json_schema()
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+    schema.setdefault("properties", {})
+    return ToolSpec(name=definition.name, description=definition.description, parameters=schema)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ class Message(BaseModel):
 class ToolSpec(BaseModel):
     """A tool's name, description and JSON schema, renderable for each provider."""
 
+    model_config = ConfigDict(frozen=True)
+
     name: str
     description: str
     parameters: dict[str, Any]
