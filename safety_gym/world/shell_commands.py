@@ -18,7 +18,21 @@ from safety_gym.errors import ToolError
 from safety_gym.events import Event, FileCopied
 from safety_gym.world.files import FileSystem, normalize_path
 
-__all__ = ["COMMANDS", "CommandError", "Outcome", "ShellState", "expand_glob", "read_text", "writable_reason"]
+__all__ = [
+    "COMMANDS",
+    "DEV_NULL",
+    "GLOB_CHARS",
+    "CommandError",
+    "Outcome",
+    "ShellState",
+    "entries",
+    "expand_glob",
+    "parse_options",
+    "read_text",
+    "split_lines",
+    "writable_reason",
+    "write_text",
+]
 
 MAX_FILE_CHARS = 10_000_000
 GLOB_CHARS = "*?["
@@ -33,6 +47,10 @@ _POSIX_CLASSES = {
     "[:lower:]": "a-z", "[:space:]": r"\s", "[:blank:]": r" \t", "[:xdigit:]": "0-9A-Fa-f",
     "[:punct:]": r"!-/:-@\[-`{-~",
 }
+_PRESERVE_ROOT = (
+    "rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe"
+)
+_REASONS = (("permission", "Permission denied"), ("no such", "No such file or directory"), ("directory", "Is a directory"))
 _REMOTE_SPEC = re.compile(r"^(?:[^@/:]+@)?([^/:]+):(.*)$", re.DOTALL)
 
 
@@ -197,10 +215,7 @@ def _delete(state: ShellState, path: str, host: str | None = None) -> str | None
 
 def _reason(error: ToolError) -> str:
     text = str(error).lower()
-    for marker, reason in (("permission", "Permission denied"), ("directory", "Is a directory")):
-        if marker in text:
-            return reason
-    return "No such file or directory" if "no such" in text else str(error)
+    return next((reason for marker, reason in _REASONS if marker in text), str(error))
 
 
 def expand_glob(state: ShellState, pattern: str, host: str | None = None) -> list[str]:
@@ -239,78 +254,94 @@ def split_lines(text: str) -> list[str]:
 
 
 def parse_options(command: str, args: list[str], flags: str, valued: str = "") -> _Options:
-    """GNU-style options: combined short flags, values (`-n 5`, `-n5`, `-5`), `--`, permutation."""
-    options = _Options(set(), {}, [])
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        index += 1
-        if arg == "--":
-            options.operands.extend(args[index:])
-            break
-        if arg.startswith("--"):
-            index = _long_option(command, arg, args, index, flags + valued, valued, options)
-        elif len(arg) > 1 and arg.startswith("-") and arg[1:].isdigit() and "n" in valued:
-            options.values["n"] = arg[1:]
-        elif len(arg) > 1 and arg.startswith("-"):
-            index = _short_options(command, arg, args, index, flags, valued, options)
+    """GNU-style options: combined short flags, values (`-n 5`, `-n5`, `-5`), `--`, permutation.
+
+    Args:
+        command: The command name, for error messages.
+        args: The arguments after the command name.
+        flags: Letters of the options that take no value.
+        valued: Letters of the options that take a value.
+    """
+    return _OptionParser(command, args, flags, valued).parse()
+
+
+class _OptionParser:
+    def __init__(self, command: str, args: list[str], flags: str, valued: str) -> None:
+        self.command, self.args, self.flags, self.valued = command, args, flags, valued
+        self.index = 0
+        self.options = _Options(set(), {}, [])
+
+    def parse(self) -> _Options:
+        while self.index < len(self.args):
+            arg = self.args[self.index]
+            self.index += 1
+            if arg == "--":
+                self.options.operands.extend(self.args[self.index:])
+                break
+            if arg.startswith("--"):
+                self._long_option(arg)
+            elif len(arg) > 1 and arg.startswith("-") and arg[1:].isdigit() and "n" in self.valued:
+                self.options.values["n"] = arg[1:]
+            elif len(arg) > 1 and arg.startswith("-"):
+                self._short_options(arg)
+            else:
+                self.options.operands.append(arg)
+        return self.options
+
+    def _long_option(self, arg: str) -> None:
+        name, has_value, value = arg.partition("=")
+        letter = _LONG_OPTIONS.get(name)
+        if letter is None or letter not in self.flags + self.valued:
+            raise self._usage_error(f"unrecognized option '{arg}'")
+        if letter in self.valued:
+            self.options.values[letter] = value if has_value else self._next_value(name)
         else:
-            options.operands.append(arg)
-    return options
+            self.options.flags.add(letter)
 
+    def _short_options(self, arg: str) -> None:
+        for position, letter in enumerate(arg[1:], start=1):
+            if letter in self.valued:
+                self.options.values[letter] = arg[position + 1:] or self._next_value(letter)
+                return
+            if letter not in self.flags:
+                raise self._usage_error(f"invalid option -- '{letter}'")
+            self.options.flags.add(letter)
 
-def _long_option(command: str, arg: str, args: list[str], index: int, known: str, valued: str, options: _Options) -> int:
-    name, has_value, value = arg.partition("=")
-    letter = _LONG_OPTIONS.get(name)
-    if letter is None or letter not in known:
-        raise CommandError(f"{command}: unrecognized option '{arg}'\nTry '{command} --help' for more information.", 2)
-    if letter not in valued:
-        options.flags.add(letter)
-        return index
-    if not has_value:
-        if index >= len(args):
-            raise CommandError(f"{command}: option '{name}' requires an argument", 2)
-        value, index = args[index], index + 1
-    options.values[letter] = value
-    return index
+    def _next_value(self, option: str) -> str:
+        if self.index >= len(self.args):
+            raise self._usage_error(f"option requires an argument -- '{option}'")
+        self.index += 1
+        return self.args[self.index - 1]
 
-
-def _short_options(command: str, arg: str, args: list[str], index: int, flags: str, valued: str, options: _Options) -> int:
-    for position, letter in enumerate(arg[1:], start=1):
-        if letter in valued:
-            value = arg[position + 1:]
-            if not value:
-                if index >= len(args):
-                    raise CommandError(f"{command}: option requires an argument -- '{letter}'", 2)
-                value, index = args[index], index + 1
-            options.values[letter] = value
-            return index
-        if letter not in flags:
-            raise CommandError(f"{command}: invalid option -- '{letter}'\nTry '{command} --help' for more information.", 2)
-        options.flags.add(letter)
-    return index
+    def _usage_error(self, problem: str) -> CommandError:
+        return CommandError(f"{self.command}: {problem}\nTry '{self.command} --help' for more information.", 2)
 
 
 # ---- simple commands ----
 
 
 def pwd(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`pwd`: print the working directory."""
     return Outcome(state.cwd + "\n")
 
 
 def whoami(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`whoami`: print the user name."""
     return Outcome(state.user + "\n")
 
 
 def hostname(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`hostname`: print the name of the workstation."""
     return Outcome(state.host + "\n")
 
 
 def date(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`date`: print the fixed current date."""
     return Outcome(state.now + "\n")
 
 
 def echo(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`echo [-n] [-e] TEXT...`: print the arguments."""
     newline, escapes, index = True, False, 0
     while index < len(args) and re.fullmatch(r"-[neE]+", args[index]):
         newline = newline and "n" not in args[index]
@@ -324,6 +355,7 @@ def echo(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
 
 
 def cd(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`cd [DIR]`: change the working directory (default: home)."""
     if len(args) > 1:
         raise CommandError("bash: cd: too many arguments")
     target = args[0] if args else state.home
@@ -341,40 +373,43 @@ def cd(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
 
 
 def ls(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`ls [-l] [-a] [PATH...]`: list directories (files given by name are listed as themselves)."""
     options = parse_options("ls", args, "laAh1tr")
     found = entries(state)
     output = _Output()
-    files, directories = [], []
-    for name in options.operands or ["."]:
-        kind = found.get(state.resolve(name))
-        if kind is None:
+    names = options.operands or ["."]
+    for name in names:
+        if state.resolve(name) not in found:
             output.fail(f"ls: cannot access '{name}': No such file or directory", 2)
-        (directories if kind else files).append(name) if kind is not None else None
-    blocks = [_ls_block(state, found, [(n, state.resolve(n)) for n in files], options)] if files else []
-    for name in directories:
+    files = [(name, state.resolve(name)) for name in names if found.get(state.resolve(name)) is False]
+    blocks = [_ls_block(state, files, options)] if files else []
+    for name in (name for name in names if found.get(state.resolve(name)) is True):
         path = state.resolve(name)
-        names = _children(found, path)
-        names = (([".", ".."] if "a" in options.flags else []) + names) if "a" in options.flags or "A" in options.flags else [
-            n for n in names if not n.startswith(".")
-        ]
-        block = _ls_block(state, found, [(n, posixpath.join(path, n)) for n in names], options)
-        header = f"{name}:\n" if len(files) + len(directories) > 1 else ""
-        blocks.append(header + block)
+        listing = [(child, posixpath.join(path, child)) for child in _visible(_children(found, path), options.flags)]
+        header = f"{name}:\n" if len(names) > 1 else ""
+        blocks.append(header + _ls_block(state, listing, options))
     output.write("\n".join(blocks))
     return output.outcome()
 
 
-def _ls_block(state: ShellState, found: dict[str, bool], items: list[tuple[str, str]], options: _Options) -> str:
+def _visible(names: list[str], flags: set[str]) -> list[str]:
+    if "a" in flags:
+        return [".", "..", *names]
+    return names if "A" in flags else [name for name in names if not name.startswith(".")]
+
+
+def _ls_block(state: ShellState, items: list[tuple[str, str]], options: _Options) -> str:
+    """One listing: names only, or `ls -l` lines (read-only files show as -r--r--r--)."""
     if "r" in options.flags:
         items = items[::-1]
     if "l" not in options.flags:
         return "".join(name + "\n" for name, _ in items)
     files = state.files.files()
-    sizes = [4096 if found.get(state.resolve(path), True) else len(files[path].content.encode()) for _, path in items]
+    sizes = [len(files[path].content.encode()) if path in files else 4096 for _, path in items]
     width = max((len(str(size)) for size in sizes), default=1)
     lines = []
     for (name, path), size in zip(items, sizes):
-        file = files.get(state.resolve(path))
+        file = files.get(path)
         mode = "drwxr-xr-x" if file is None else ("-rw-r--r--" if file.writable else "-r--r--r--")
         lines.append(f"{mode} 1 {state.user} {state.user} {size:>{width}} {_ls_timestamp(state.now)} {name}\n")
     return "".join(lines)
@@ -386,6 +421,7 @@ def _ls_timestamp(now: str) -> str:
 
 
 def cat(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`cat [-n] [FILE...]`: print files ('-' or none: standard input)."""
     options = parse_options("cat", args, "n")
     output = _Output()
     for name in options.operands or ["-"]:
@@ -400,10 +436,12 @@ def cat(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
 
 
 def head(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`head [-n N] [FILE...]`: print the first N lines (N may be -K: all but the last K)."""
     return _head_or_tail("head", state, args, stdin)
 
 
 def tail(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`tail [-n N] [FILE...]`: print the last N lines (N may be +K: from line K on)."""
     return _head_or_tail("tail", state, args, stdin)
 
 
@@ -429,13 +467,14 @@ def _head_or_tail(command: str, state: ShellState, args: list[str], stdin: str |
 def _take_lines(command: str, lines: list[str], count: str) -> list[str]:
     number = int(count.lstrip("+-"))
     if command == "head":
-        return lines[: len(lines) - number] if count.startswith("-") else lines[:number]
+        return lines[: max(len(lines) - number, 0)] if count.startswith("-") else lines[:number]
     if count.startswith("+"):
         return lines[max(number - 1, 0):]
-    return lines[len(lines) - number:] if number else []
+    return lines[max(len(lines) - number, 0):] if number else []
 
 
 def wc(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`wc [-l] [-w] [-c] [-m] [FILE...]`: count lines, words and bytes."""
     options = parse_options("wc", args, "lwcm")
     selected = [flag for flag in "lwmc" if flag in options.flags] or ["l", "w", "c"]
     output = _Output()
@@ -457,19 +496,23 @@ def wc(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
 
 
 def grep(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`grep [-rinlvcEFwoqHhs] [-e] PATTERN [PATH...]`: print lines matching a regular expression."""
     options = parse_options("grep", args, "rRinlvcEFwHhoqs", valued="e")
     operands = list(options.operands)
     if "e" not in options.values and not operands:
         raise CommandError("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", 2)
-    regex = _compile_grep_pattern(options.values.get("e") or operands.pop(0), options.flags)
+    pattern = options.values["e"] if "e" in options.values else operands.pop(0)
+    regex = _compile_grep_pattern(pattern, options.flags)
     recursive = bool(options.flags & {"r", "R"})
     output = _Output()
     sources = _grep_sources(state, operands, recursive, output)
-    show_names = "H" in options.flags or (len(sources) > 1 or recursive) and "h" not in options.flags
+    several = len(sources) > 1 or recursive
+    show_names = "H" in options.flags or (several and "h" not in options.flags)
     matched = False
     for display, path in sources:
-        text = stdin or "" if path is None else state.files.read(path)
-        matched = _grep_text(regex, text, display if show_names else None, options.flags, output) or matched
+        text = (stdin or "") if path is None else state.files.read(path)
+        prefix = f"{display}:" if show_names else ""
+        matched = _grep_text(regex, text, display, prefix, options.flags, output) or matched
     if "q" in options.flags:
         output.out = []
         return Outcome("", "", 0 if matched else output.exit_code or 1)
@@ -513,7 +556,10 @@ def _posix_regex_to_python(pattern: str, extended: bool) -> str:
     return "".join(out)
 
 
-def _grep_sources(state: ShellState, operands: list[str], recursive: bool, output: _Output) -> list[tuple[str, str | None]]:
+def _grep_sources(
+    state: ShellState, operands: list[str], recursive: bool, output: _Output
+) -> list[tuple[str, str | None]]:
+    """(name to show, absolute path or None for standard input) of every file grep should search."""
     found = entries(state)
     sources: list[tuple[str, str | None]] = []
     for name in operands or (["."] if recursive else ["-"]):
@@ -535,13 +581,13 @@ def _grep_sources(state: ShellState, operands: list[str], recursive: bool, outpu
     return sources
 
 
-def _grep_text(regex: re.Pattern[str], text: str, display: str | None, flags: set[str], output: _Output) -> bool:
+def _grep_text(regex: re.Pattern[str], text: str, name: str, prefix: str, flags: set[str], output: _Output) -> bool:
+    """Write grep's output for one file (`prefix` is "name:" when several files are searched)."""
     invert = "v" in flags
     hits = [(number, line.rstrip("\n")) for number, line in enumerate(split_lines(text), start=1)]
     hits = [(number, line) for number, line in hits if bool(regex.search(line)) != invert]
-    prefix = f"{display}:" if display is not None else ""
     if "l" in flags:
-        output.write(f"{display or '(standard input)'}\n" if hits else "")
+        output.write(f"{name}\n" if hits else "")
     elif "c" in flags:
         output.write(f"{prefix}{len(hits)}\n")
     else:
@@ -553,6 +599,7 @@ def _grep_text(regex: re.Pattern[str], text: str, display: str | None, flags: se
 
 
 def find(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`find [PATH...] [-name P] [-iname P] [-type f|d] [-maxdepth N] [-mindepth N]`: list paths."""
     roots = []
     while len(roots) < len(args) and not args[len(roots)].startswith("-"):
         roots.append(args[len(roots)])
@@ -573,6 +620,8 @@ def find(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
 
 
 def _find_tests(args: list[str]) -> list[Callable[[str, bool, int], bool]]:
+    """One test per `-predicate value` pair (`-print` is implied and ignored)."""
+    args = [arg for arg in args if arg != "-print"]
     tests: list[Callable[[str, bool, int], bool]] = []
     for index in range(0, len(args), 2):
         predicate = args[index]
@@ -605,6 +654,7 @@ def _find_test(predicate: str, value: str) -> Callable[[str, bool, int], bool]:
 
 
 def touch(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`touch FILE...`: create empty files (existing files are left unchanged)."""
     options = parse_options("touch", args, "ac")
     output = _Output()
     if not options.operands:
@@ -619,6 +669,7 @@ def touch(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
 
 
 def mkdir(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`mkdir [-p] DIR...`: make directories (remembered by the shell until removed)."""
     options = parse_options("mkdir", args, "pv")
     if not options.operands:
         raise CommandError("mkdir: missing operand")
@@ -636,6 +687,7 @@ def mkdir(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
 
 
 def rm(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`rm [-r] [-f] PATH...`: delete files, or directory trees with -r."""
     options = parse_options("rm", args, "rRfivd")
     if not options.operands and "f" not in options.flags:
         raise CommandError("rm: missing operand")
@@ -649,7 +701,7 @@ def rm(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
         elif kind and not options.flags & {"r", "R"}:
             output.fail(f"rm: cannot remove '{name}': Is a directory")
         elif path == "/":
-            output.fail("rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe")
+            output.fail(_PRESERVE_ROOT)
         elif kind:
             _remove_tree(state, name, path, output)
         elif reason := _delete(state, path):
@@ -669,107 +721,129 @@ def _remove_tree(state: ShellState, name: str, path: str, output: _Output) -> No
 
 @dataclass(frozen=True)
 class _Location:
+    """One side of a copy: a host, an absolute path, and the text the agent wrote."""
+
     host: str
     path: str
     display: str
+    names_directory: bool = False
 
 
 def cp(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`cp [-r] SOURCE... DEST`: copy files (and trees with -r); records FileCopied per file."""
     options = parse_options("cp", args, "rRapfvin")
     return _transfer(state, "cp", options.operands, recursive=bool(options.flags & {"r", "R", "a"}), move=False)
 
 
 def mv(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`mv SOURCE... DEST`: move files or trees; records FileCopied(moved=True) per file."""
     options = parse_options("mv", args, "fvin")
-    return _transfer(state, "mv", options.operands, recursive=True, move=False if not options.operands else True)
+    return _transfer(state, "mv", options.operands, recursive=True, move=True)
 
 
 def scp(state: ShellState, args: list[str], stdin: str | None) -> Outcome:
+    """`scp [-r] [[user@]host:]SOURCE... [[user@]host:]DEST`: copy files between simulated hosts."""
     options = parse_options("scp", args, "rpqCv346B", valued="PioFlS")
     return _transfer(state, "scp", options.operands, recursive="r" in options.flags, move=False)
 
 
 def _transfer(state: ShellState, command: str, operands: list[str], *, recursive: bool, move: bool) -> Outcome:
+    """cp, mv and scp: copy (or move) every source to the target, which must be a directory if several."""
     if len(operands) < 2:
-        missing = "missing file operand" if not operands else f"missing destination file operand after '{operands[0]}'"
-        raise CommandError(f"usage: scp [-r] source ... target" if command == "scp" else f"{command}: {missing}")
+        if command == "scp":
+            raise CommandError("usage: scp [-r] [[user@]host1:]source ... [[user@]host2:]target")
+        missing = f"missing destination file operand after '{operands[0]}'" if operands else "missing file operand"
+        raise CommandError(f"{command}: {missing}")
     target = _location(state, command, operands[-1])
-    sources = [_location(state, command, spec) for spec in operands[:-1]]
-    if command == "scp":
-        sources = [expanded for source in sources for expanded in _expand_remote(state, source)]
-    target_is_dir = entries(state, target.host).get(target.path) is True or target.display.endswith("/")
-    if len(sources) > 1 and not target_is_dir:
+    sources = [found for spec in operands[:-1] for found in _expand_remote(state, _location(state, command, spec))]
+    into_directory = target.names_directory or entries(state, target.host).get(target.path) is True
+    if len(sources) > 1 and not into_directory:
         raise CommandError(f"{command}: target '{target.display}' is not a directory")
     output = _Output()
     for source in sources:
-        for message in _copy(state, command, source, target, target_is_dir, recursive=recursive, move=move):
+        for message in _copy(state, command, source, target, into_directory, recursive=recursive, move=move):
             output.fail(message)
     return output.outcome()
 
 
 def _location(state: ShellState, command: str, spec: str) -> _Location:
+    """Parse a path, or for scp `[user@]host:path` (a remote relative path starts at the home directory)."""
     match = _REMOTE_SPEC.match(spec) if command == "scp" else None
     if match is None:
-        return _Location(state.host, state.resolve(spec), spec)
+        return _Location(state.host, state.resolve(spec), spec, spec.endswith("/"))
     host, path = match.groups()
     if host not in state.files.hosts:
         raise CommandError(f"ssh: Could not resolve hostname {host}: Name or service not known\nlost connection")
-    return _Location(host, state.resolve(path or ".", base=state.home), spec)
+    names_directory = path in {"", ".", "~"} or path.endswith("/")
+    return _Location(host, state.resolve(path or ".", base=state.home), spec, names_directory)
 
 
 def _expand_remote(state: ShellState, source: _Location) -> list[_Location]:
     if source.host == state.host or not any(char in source.path for char in GLOB_CHARS):
         return [source]
     matches = expand_glob(state, source.path, source.host)
-    return [_Location(source.host, m, f"{source.host}:{m}") for m in matches] or [source]
+    return [_Location(source.host, match, f"{source.host}:{match}") for match in matches] or [source]
 
 
 def _copy(
-    state: ShellState, command: str, source: _Location, target: _Location, into_dir: bool, *, recursive: bool, move: bool
+    state: ShellState, command: str, source: _Location, target: _Location, into_directory: bool, *, recursive: bool,
+    move: bool,
 ) -> list[str]:
+    """Copy one source (a file, or a directory tree) and return the error messages."""
     kind = entries(state, source.host).get(source.path)
     if kind is None:
-        where = f"cannot stat '{source.display}'" if command != "scp" else source.display
+        where = source.display if command == "scp" else f"cannot stat '{source.display}'"
         return [f"{command}: {where}: No such file or directory"]
     if kind and not recursive:
         if command == "scp":
             return [f"scp: {source.display}: not a regular file"]
         return [f"cp: -r not specified; omitting directory '{source.display}'"]
-    root = posixpath.join(target.path, posixpath.basename(source.path)) if into_dir else target.path
-    root = normalize_path(root)
-    same_host = source.host == target.host
-    if same_host and (root == source.path or (kind and root.startswith(source.path.rstrip("/") + "/"))):
-        if root == source.path:
-            return [f"{command}: '{source.display}' and '{target.display}' are the same file"]
+    root = target.path
+    if into_directory:
+        root = normalize_path(posixpath.join(target.path, posixpath.basename(source.path)))
+    if source.host == target.host and root == source.path:
+        return [f"{command}: '{source.display}' and '{target.display}' are the same file"]
+    source_prefix = source.path.rstrip("/") + "/"
+    if source.host == target.host and kind and root.startswith(source_prefix):
+        if move:
+            return [f"mv: cannot move '{source.display}' to a subdirectory of itself, '{target.display}'"]
         return [f"{command}: cannot copy a directory, '{source.display}', into itself, '{target.display}'"]
     if not kind:
         return _copy_file(state, command, source, _Location(target.host, root, root), move)
     errors = []
-    for file in (p for p in sorted(state.files.files(source.host)) if p.startswith(source.path.rstrip("/") + "/")):
-        destination = root.rstrip("/") + file[len(source.path.rstrip("/")):]
-        errors += _copy_file(state, command, _Location(source.host, file, file), _Location(target.host, destination, destination), move)
-    if move:
-        made = state.made_dirs.get(source.host, set())
-        made.difference_update({d for d in made if d == source.path or d.startswith(source.path.rstrip("/") + "/")})
+    for file in sorted(p for p in state.files.files(source.host) if p.startswith(source_prefix)):
+        destination = root.rstrip("/") + "/" + file[len(source_prefix):]
+        file_target = _Location(target.host, destination, destination)
+        errors += _copy_file(state, command, _Location(source.host, file, file), file_target, move)
+    _copy_made_dirs(state, source, _Location(target.host, root, root), move)
     return errors
 
 
+def _copy_made_dirs(state: ShellState, source: _Location, root: _Location, move: bool) -> None:
+    """Carry empty directories made by mkdir along with a copied or moved tree."""
+    made = state.made_dirs.get(source.host, set())
+    inside = {d for d in made if d == source.path or d.startswith(source.path.rstrip("/") + "/")}
+    state.made_dirs.setdefault(root.host, set()).update(root.path + d[len(source.path):] for d in inside)
+    if move:
+        state.made_dirs[source.host].difference_update(inside)
+
+
 def _copy_file(state: ShellState, command: str, source: _Location, target: _Location, move: bool) -> list[str]:
-    source_file = state.files.files(source.host)[source.path]
-    if move and not source_file.writable:
+    """Copy one file through the FileSystem and record FileCopied (mv also deletes the source)."""
+    if move and not state.files.files(source.host)[source.path].writable:
         return [f"mv: cannot move '{source.display}' to '{target.display}': Permission denied"]
-    reason = writable_reason(state, target.path, target.host)
-    if reason is not None:
-        return [f"scp: {target.display}: {reason}" if command == "scp" else f"{command}: cannot create regular file '{target.display}': {reason}"]
     content = state.files.read(source.path, source.host, record=not move)
     reason = write_text(state, target.path, content, target.host)
     if reason is not None:
+        if command == "scp":
+            return [f"scp: {target.display}: {reason}"]
         return [f"{command}: cannot create regular file '{target.display}': {reason}"]
     if move:
         _delete(state, source.path, source.host)
-    state.record(
-        FileCopied(source_host=source.host, source_path=source.path, target_host=target.host, target_path=target.path, moved=move)
+    copied = FileCopied(
+        source_host=source.host, source_path=source.path, target_host=target.host, target_path=target.path, moved=move
     )
+    state.record(copied)
     return []
 
 
