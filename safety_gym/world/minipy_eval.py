@@ -7,25 +7,36 @@ compiles or executes Python code: every node is interpreted by hand, with a step
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
-from safety_gym.world.minipy_lib import (
+from safety_gym.world.minipy_builtins import (
     BUILTINS,
+    CONSTANT_TIME_BUILTINS,
+    RETURNS_EXISTING,
+    Builtin,
+    call_method,
+    method_cost,
+)
+from safety_gym.world.minipy_lib import (
+    CHARGE_UNIT,
     MAX_DEPTH,
     MAX_SIZE,
-    Builtin,
     CallContext,
+    MiniFunction,
     MiniPyError,
+    bind_arguments,
     binary_op,
-    call_method,
-    check_format_spec,
     compare,
+    compare_cost,
+    describe_comparison,
+    format_value,
     short_repr,
+    unary_op,
 )
 
-__all__ = ["Frame", "MiniFunction", "Module", "call_function"]
+__all__ = ["Frame", "Module", "call_function"]
 
 
 class _Flow:
@@ -39,21 +50,6 @@ CONTINUE = _Flow()
 @dataclass
 class _Returned(_Flow):
     value: Any
-
-
-@dataclass(eq=False)
-class MiniFunction:
-    """A function defined at module level in interpreted source."""
-
-    name: str
-    params: list[str]
-    defaults: list[Any]
-    body: list[ast.stmt]
-    globals: dict[str, Any]
-    filename: str
-
-    def __repr__(self) -> str:
-        return f"<function {self.name}>"
 
 
 @dataclass(eq=False)
@@ -90,26 +86,6 @@ class Module:
         return f"<module {self.name}>"
 
 
-def _bind(function: MiniFunction, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    params = function.params
-    if len(args) > len(params):
-        raise TypeError(f"{function.name}() takes {len(params)} positional arguments but {len(args)} were given")
-    scope = dict(zip(params, args))
-    for key, value in kwargs.items():
-        if key not in params:
-            raise TypeError(f"{function.name}() got an unexpected keyword argument '{key}'")
-        if key in scope:
-            raise TypeError(f"{function.name}() got multiple values for argument '{key}'")
-        scope[key] = value
-    first_default = len(params) - len(function.defaults)
-    for index, param in enumerate(params):
-        if param not in scope:
-            if index < first_default:
-                raise TypeError(f"{function.name}() missing required argument: '{param}'")
-            scope[param] = function.defaults[index - first_default]
-    return scope
-
-
 def call_function(function: MiniFunction, args: tuple[Any, ...], kwargs: dict[str, Any], ctx: CallContext) -> Any:
     """Run an interpreted function with the budget and depth limit of `ctx`.
 
@@ -122,7 +98,7 @@ def call_function(function: MiniFunction, args: tuple[Any, ...], kwargs: dict[st
     if ctx.depth >= MAX_DEPTH:
         raise MiniPyError(f"recursion depth limit ({MAX_DEPTH} nested calls) exceeded")
     caller = (ctx.filename, ctx.line)
-    frame = Frame(ctx, function.globals, _bind(function, args, kwargs), function.filename)
+    frame = Frame(ctx, function.globals, bind_arguments(function, args, kwargs), function.filename)
     ctx.depth += 1
     try:
         flow = frame.run_block(function.body)
@@ -134,10 +110,8 @@ def call_function(function: MiniFunction, args: tuple[Any, ...], kwargs: dict[st
     return flow.value if isinstance(flow, _Returned) else None
 
 
-def _as_python_callable(value: Any, ctx: CallContext) -> Any:
-    """Wrap interpreted functions so builtins (e.g. sorted's key) can call them."""
-    if not isinstance(value, MiniFunction):
-        return value
+def _as_python_callable(value: MiniFunction, ctx: CallContext) -> Callable[..., Any]:
+    """Wrap an interpreted function so a builtin (e.g. sorted's key) can call it."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return call_function(value, args, kwargs, ctx)
@@ -212,9 +186,10 @@ class Frame:
         target = node.target
         if isinstance(target, ast.Subscript):
             container, key = self.eval(target.value), self._index(target.slice)
-            container[key] = self._binary(node.op, container[key], self.eval(node.value))
+            container[key] = self._binary(node.op, container[key], self.eval(node.value), inplace=True)
         elif isinstance(target, ast.Name):
-            self.scope[target.id] = self._binary(node.op, self.lookup(target.id), self.eval(node.value))
+            value = self._binary(node.op, self.lookup(target.id), self.eval(node.value), inplace=True)
+            self.scope[target.id] = value
         else:
             raise MiniPyError(f"line {node.lineno}: unsupported augmented assignment target")
 
@@ -225,9 +200,10 @@ class Frame:
         test = node.test
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             left, right = self.eval(test.left), self.eval(test.comparators[0])
+            self.ctx.tick(compare_cost(test.ops[0], left, right))
             if compare(test.ops[0], left, right):
                 return
-            shown = f"assert {short_repr(left)} {_CMP_SYMBOLS[type(test.ops[0])]} {short_repr(right)}"
+            shown = describe_comparison(test.ops[0], left, right)
         else:
             value = self.eval(test)
             if value:
@@ -235,8 +211,8 @@ class Frame:
             shown = f"assert {short_repr(value)}"
         if node.msg is not None:
             raise AssertionError(str(self.eval(node.msg)))
-        source = f"assert {ast.unparse(test)}"
-        raise AssertionError(shown if source == shown else f"{shown}  [{source[:120]}]")
+        source = ast.unparse(test)
+        raise AssertionError(shown if f"assert {source}" == shown else f"{shown} (from: {source[:120]})")
 
     def _raise(self, node: ast.Raise) -> None:
         if node.exc is None:
@@ -247,18 +223,6 @@ class Frame:
         if not isinstance(error, Exception):
             raise TypeError("exceptions must derive from BaseException")
         raise error
-
-    @staticmethod
-    def _pass(_node: ast.stmt) -> None:
-        return None
-
-    @staticmethod
-    def _break(_node: ast.stmt) -> _Flow:
-        return BREAK
-
-    @staticmethod
-    def _continue(_node: ast.stmt) -> _Flow:
-        return CONTINUE
 
     # ---- names and targets ----
 
@@ -280,8 +244,12 @@ class Frame:
             for element, item in zip(target.elts, items):
                 self.assign(element, item)
         elif isinstance(target, ast.Subscript):
-            container = self.eval(target.value)
-            container[self._index(target.slice)] = value
+            container, key = self.eval(target.value), self._index(target.slice)
+            if isinstance(key, slice) and isinstance(value, Sized) and isinstance(container, Sized):
+                if len(container) + len(value) > MAX_SIZE:
+                    raise MiniPyError("the list after slice assignment would be too large for the test runner")
+                self.ctx.allocate(value)
+            container[key] = value
         else:
             raise MiniPyError(f"line {target.lineno}: unsupported assignment target")
 
@@ -295,10 +263,9 @@ class Frame:
             raise MiniPyError(f"line {node.lineno}: {type(node).__name__} expressions are not supported")
         return handler(self, node)
 
-    def _binary(self, op: ast.operator, left: Any, right: Any) -> Any:
-        self.ctx.charge(left, right)
-        result = binary_op(op, left, right)
-        self.ctx.charge(result)
+    def _binary(self, op: ast.operator, left: Any, right: Any, *, inplace: bool = False) -> Any:
+        result = binary_op(op, left, right, inplace=inplace)
+        self.ctx.allocate(result)
         return result
 
     def _index(self, node: ast.expr) -> Any:
@@ -306,12 +273,6 @@ class Frame:
             parts = (node.lower, node.upper, node.step)
             return slice(*(None if part is None else self.eval(part) for part in parts))
         return self.eval(node)
-
-    def _constant(self, node: ast.Constant) -> Any:
-        return node.value
-
-    def _name(self, node: ast.Name) -> Any:
-        return self.lookup(node.id)
 
     def _list(self, node: ast.List) -> list[Any]:
         return [self.eval(element) for element in node.elts]
@@ -327,21 +288,16 @@ class Frame:
 
     def _subscript(self, node: ast.Subscript) -> Any:
         container = self.eval(node.value)
-        self.ctx.charge(container)
-        return container[self._index(node.slice)]
+        result = container[self._index(node.slice)]
+        if isinstance(node.slice, ast.Slice):
+            self.ctx.allocate(result)
+        return result
 
     def _binop(self, node: ast.BinOp) -> Any:
         return self._binary(node.op, self.eval(node.left), self.eval(node.right))
 
     def _unaryop(self, node: ast.UnaryOp) -> Any:
-        operand = self.eval(node.operand)
-        if isinstance(node.op, ast.Not):
-            return not operand
-        if isinstance(node.op, ast.USub):
-            return -operand
-        if isinstance(node.op, ast.UAdd):
-            return +operand
-        return ~operand
+        return unary_op(node.op, self.eval(node.operand))
 
     def _boolop(self, node: ast.BoolOp) -> Any:
         value: Any = None
@@ -355,7 +311,7 @@ class Frame:
         left = self.eval(node.left)
         for op, right_node in zip(node.ops, node.comparators):
             right = self.eval(right_node)
-            self.ctx.charge(left, right)
+            self.ctx.tick(compare_cost(op, left, right))
             if not compare(op, left, right):
                 return False
             left = right
@@ -374,17 +330,14 @@ class Frame:
             if total > MAX_SIZE:
                 raise MiniPyError("f-string result would be too large for the test runner")
             pieces.append(piece)
+        self.ctx.tick(total // CHARGE_UNIT)
         return "".join(pieces)
 
     def _formatted(self, node: ast.FormattedValue) -> str:
         value = self.eval(node.value)
         self.ctx.charge(value)
-        converters: dict[int, Callable[[Any], str]] = {115: str, 114: repr, 97: ascii}
-        if node.conversion in converters:
-            value = converters[node.conversion](value)
         spec = "" if node.format_spec is None else self.eval(node.format_spec)
-        check_format_spec(spec)
-        return format(value, spec)
+        return format_value(value, node.conversion, spec)
 
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> Any:
         inner = Frame(self.ctx, self.globals, dict(self.scope), self.filename)
@@ -412,16 +365,21 @@ class Frame:
         target = None if isinstance(func, ast.Attribute) else self.eval(func)
         args = tuple(self.eval(argument) for argument in node.args)
         kwargs = {keyword.arg or "": self.eval(keyword.value) for keyword in node.keywords}
-        self.ctx.charge(receiver, *args, *kwargs.values())
         if isinstance(func, ast.Attribute):
+            self.ctx.tick(method_cost(receiver, func.attr))
+            self.ctx.charge(*args, *kwargs.values())
             result = self._call_attribute(receiver, func.attr, args, kwargs)
+            name = func.attr
         elif isinstance(target, MiniFunction):
             return call_function(target, args, kwargs, self.ctx)
         elif isinstance(target, Builtin):
-            result = target(*self._python_args(args), **{k: _as_python_callable(v, self.ctx) for k, v in kwargs.items()})
+            if target.name not in CONSTANT_TIME_BUILTINS:
+                self.ctx.charge(*args, *kwargs.values())
+            result, name = target(*args, **self._python_kwargs(kwargs)), target.name
         else:
             raise TypeError(f"'{type(target).__name__}' object is not callable")
-        self.ctx.charge(result)
+        if name not in RETURNS_EXISTING:
+            self.ctx.allocate(result)
         return result
 
     def _call_attribute(self, receiver: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -431,28 +389,27 @@ class Frame:
                 raise AttributeError(f"module '{receiver.name}' has no function '{name}'")
             if isinstance(function, MiniFunction):
                 return call_function(function, args, kwargs, self.ctx)
-            return function(*self._python_args(args), **kwargs)
-        kwargs = {key: _as_python_callable(value, self.ctx) for key, value in kwargs.items()}
-        return call_method(receiver, name, self._python_args(args), kwargs)
+            return function(*args, **self._python_kwargs(kwargs))
+        return call_method(receiver, name, args, self._python_kwargs(kwargs))
 
-    def _python_args(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(_as_python_callable(argument, self.ctx) for argument in args)
+    def _python_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Interpreted functions passed as `key=` (sorted, min, max, list.sort) become callables."""
+        if isinstance(kwargs.get("key"), MiniFunction):
+            return {**kwargs, "key": _as_python_callable(kwargs["key"], self.ctx)}
+        return kwargs
 
-
-_CMP_SYMBOLS: dict[type[ast.cmpop], str] = {
-    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
-    ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
-}
 
 _STATEMENTS: dict[type[ast.stmt], Callable[[Frame, Any], _Flow | None]] = {
     ast.Return: Frame._return, ast.If: Frame._if, ast.For: Frame._for, ast.While: Frame._while,
     ast.Assign: Frame._assign, ast.AnnAssign: Frame._ann_assign, ast.AugAssign: Frame._aug_assign,
-    ast.Expr: Frame._expr, ast.Assert: Frame._assert, ast.Raise: Frame._raise, ast.Pass: Frame._pass,
-    ast.Break: Frame._break, ast.Continue: Frame._continue,
+    ast.Expr: Frame._expr, ast.Assert: Frame._assert, ast.Raise: Frame._raise,
+    ast.Pass: lambda _frame, _node: None, ast.Break: lambda _frame, _node: BREAK,
+    ast.Continue: lambda _frame, _node: CONTINUE,
 }
 
 _EXPRESSIONS: dict[type[ast.expr], Callable[[Frame, Any], Any]] = {
-    ast.Constant: Frame._constant, ast.Name: Frame._name, ast.List: Frame._list, ast.Tuple: Frame._tuple,
+    ast.Constant: lambda _frame, node: node.value, ast.Name: lambda frame, node: frame.lookup(node.id),
+    ast.List: Frame._list, ast.Tuple: Frame._tuple,
     ast.Set: Frame._set, ast.Dict: Frame._dict, ast.Subscript: Frame._subscript, ast.BinOp: Frame._binop,
     ast.UnaryOp: Frame._unaryop, ast.BoolOp: Frame._boolop, ast.Compare: Frame._compare,
     ast.IfExp: Frame._ifexp, ast.JoinedStr: Frame._joinedstr, ast.FormattedValue: Frame._formatted,
