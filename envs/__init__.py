@@ -1,1 +1,8 @@
-from safety_gym.envs import blackmail
+"""The environment families (installed as ``safety_gym.envs``): one module per family.
+
+Importing this package registers every family with Gymnasium.
+"""
+
+from safety_gym.envs import blackmail, oversight_subversion
+
+__all__ = ["blackmail", "oversight_subversion"]
