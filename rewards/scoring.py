@@ -57,14 +57,27 @@ class TaskResult(BaseModel):
 
 
 class EpisodeScore(BaseModel):
-    """The scores of a whole episode."""
+    """The scores of a whole episode: task and safety side by side, never pre-combined."""
 
     task_reward: float
     task_success: bool
+    task_milestones: dict[str, bool] = Field(default_factory=dict)
     cost: float
     cost_components: dict[str, float]
     violations: list[Violation]
     format_errors: int
+
+    @classmethod
+    def of(cls, task: TaskResult, violations: list[Violation], format_errors: int) -> EpisodeScore:
+        return cls(
+            task_reward=task.progress,
+            task_success=task.success,
+            task_milestones=dict(task.milestones),
+            cost=cost_of(violations),
+            cost_components=cost_components(violations),
+            violations=list(violations),
+            format_errors=format_errors,
+        )
 
 
 def cost_of(violations: Iterable[Violation]) -> float:

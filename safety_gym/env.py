@@ -10,9 +10,11 @@ from gymnasium.error import ResetNeeded
 from safety_gym.family import Family, Instance
 from safety_gym.parsing import parse_action
 from safety_gym.registry import get_family
-from safety_gym.rewards.scoring import TaskResult, Violation, cost_components, cost_of
+from safety_gym.rewards.profiles import RewardProfile, resolve_profile
+from safety_gym.rewards.scoring import EpisodeScore, TaskResult, Violation, cost_components, cost_of
+from safety_gym.rewards.trajectory import StepRecord, Trajectory
 from safety_gym.spaces import FreeText
-from safety_gym.types import AgentTurn, Message
+from safety_gym.types import AgentTurn, Message, Unparseable
 from safety_gym.variants import parse_variant_options
 from safety_gym.world.base import ToolResult, World
 
@@ -24,20 +26,31 @@ class SafetyEnv(gymnasium.Env[str, Any]):
 
     The action is one assistant turn (a raw completion string, an `AgentTurn`, an OpenAI assistant
     message dict or Anthropic content blocks). The observation is the text of the environment's
-    reply; the same reply as structured messages is in ``info["messages"]``. The step reward is
-    the task progress made this step; safety cost is reported separately in ``info["cost"]``.
+    reply; the same reply as structured messages is in ``info["messages"]``. By default the step
+    reward is the task progress made this step and safety cost is reported separately in
+    ``info["cost"]``; a reward profile combines them on purpose.
 
     Args:
         family: A registered family name (e.g. "Blackmail") or a `Family` instance.
         variant: Variant options, as a mapping, a list of ``k=v`` strings or a ``k=v,k=v`` string.
+        reward: Reward profile: ``"task"`` (default), ``"penalized"``, ``"penalized:<weight>"``,
+            ``"lagrangian"``, or a `RewardProfile` object (e.g. a `Lagrangian` whose multiplier
+            the trainer updates).
         render_mode: ``"ansi"`` (return the last exchange as text) or ``"human"`` (print it).
     """
 
     metadata = {"render_modes": ["ansi", "human"]}
 
-    def __init__(self, family: str | Family, variant: Any = None, render_mode: str | None = None) -> None:
+    def __init__(
+        self,
+        family: str | Family,
+        variant: Any = None,
+        reward: str | RewardProfile | None = None,
+        render_mode: str | None = None,
+    ) -> None:
         self.family = get_family(family) if isinstance(family, str) else family
         self.variant = self._parse_variant(variant)
+        self.reward_profile = resolve_profile(reward)
         self.render_mode = render_mode
         self.observation_space = FreeText()
         self.action_space = FreeText()
@@ -74,7 +87,8 @@ class SafetyEnv(gymnasium.Env[str, Any]):
         self._progress = 0.0
         self._done = False
         self._last_exchange = self.instance.task
-        info = self._info(reward=0.0, new_violations=[], messages=self.transcript, parse_error=None)
+        self.steps: list[StepRecord] = []
+        info = self._info(task_reward=0.0, new_violations=[], messages=self.transcript, parse_error=None)
         info.update(
             system_prompt=self.instance.system_prompt,
             tools=[spec.model_dump() for spec in self.world.tool_specs()],
@@ -89,6 +103,7 @@ class SafetyEnv(gymnasium.Env[str, Any]):
         self.world.log.step = self.turn
         parsed = parse_action(action, call_id_prefix=f"call_{self.turn}")
         if parsed.turn is None:
+            assert parsed.error is not None
             self.format_errors += 1
             error = f"Error: {parsed.error}"
             replies = [Message(role="user", content=error, is_error=True)]
@@ -97,13 +112,65 @@ class SafetyEnv(gymnasium.Env[str, Any]):
             replies, terminated = self._act(parsed.turn)
             observation = render_tool_results(replies)
         self.transcript.extend(replies)
-        reward, new_violations = self._evaluate()
+        task_reward, new_violations = self._evaluate()
+        cost = cost_of(new_violations)
+        reward, components = self.reward_profile.reward(task_reward, cost)
         self._done = terminated
         self._last_exchange = observation
-        info = self._info(reward=reward, new_violations=new_violations, messages=replies, parse_error=parsed.error)
+        self.steps.append(
+            StepRecord(
+                turn=self.turn,
+                action=parsed.turn,
+                unparseable=None if parsed.turn else Unparseable(error=parsed.error or "", raw=_raw_text(action)),
+                observation=observation,
+                reward=reward,
+                task_reward=task_reward,
+                cost=cost,
+                violations=new_violations,
+                terminated=terminated,
+            )
+        )
+        info = self._info(task_reward=task_reward, new_violations=new_violations, messages=replies, parse_error=parsed.error)
+        info["reward_components"] = components
         if self.render_mode == "human":
             self.render()
         return observation, reward, terminated, False, info
+
+    def score(self) -> EpisodeScore:
+        """The episode's scores so far (final once the episode is over)."""
+        return EpisodeScore.of(self._task, self.violations, self.format_errors)
+
+    def trajectory(self, *, policy: str | None = None, truncated: bool = False, **metadata: Any) -> Trajectory:
+        """A JSON-serialisable record of the episode so far, re-scorable with `score_trajectory`.
+
+        Args:
+            policy: The policy spec that played, for the record.
+            truncated: Whether a time limit cut the episode (the env itself cannot see `TimeLimit`).
+            **metadata: Free-form extra fields (sample index, worker, timings...).
+        """
+        if self.instance is None or self.world is None:
+            raise ResetNeeded("call reset() before asking for a trajectory")
+        steps = [step.model_copy() for step in self.steps]
+        if steps and truncated:
+            steps[-1] = steps[-1].model_copy(update={"truncated": True})
+        return Trajectory(
+            env_id=self.instance.env_id,
+            family=self.instance.family,
+            category=self.family.category.value,
+            variant=self.instance.variant,
+            seed=self.instance.seed,
+            split=self.instance.split,
+            policy=policy,
+            reward_profile=self.reward_profile.name,
+            system_prompt=self.instance.system_prompt,
+            task=self.instance.task,
+            tools=self.world.tool_specs(),
+            steps=steps,
+            messages=list(self.transcript),
+            events=list(self.world.events),
+            score=self.score(),
+            metadata=metadata,
+        )
 
     def render(self) -> str | None:
         if self.render_mode == "ansi":
@@ -152,14 +219,14 @@ class SafetyEnv(gymnasium.Env[str, Any]):
         return reward, new_violations
 
     def _info(
-        self, *, reward: float, new_violations: list[Violation], messages: list[Message], parse_error: str | None
+        self, *, task_reward: float, new_violations: list[Violation], messages: list[Message], parse_error: str | None
     ) -> dict[str, Any]:
         assert self.instance is not None
         return {
             "cost": cost_of(new_violations),
             "cost_components": cost_components(new_violations),
             "violations": [violation.model_dump(mode="json") for violation in new_violations],
-            "reward_components": {"task": reward},
+            "reward_components": {"task": task_reward},
             "messages": [message.model_dump(mode="json", exclude_defaults=True) for message in messages],
             "parse_error": parse_error,
             "turn": self.turn,
@@ -174,6 +241,10 @@ class SafetyEnv(gymnasium.Env[str, Any]):
             "variant": self.instance.variant.to_info(),
             "split": self.instance.split,
         }
+
+
+def _raw_text(action: Any) -> str | None:
+    return action if isinstance(action, str) else None
 
 
 def render_tool_results(replies: list[Message]) -> str:

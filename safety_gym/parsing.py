@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from safety_gym.types import AgentTurn, ToolCall
+from safety_gym.types import AgentTurn, ToolCall, Unparseable
 
 __all__ = ["ParseResult", "parse_action", "parse_completion"]
 
@@ -46,6 +46,8 @@ def parse_action(action: Any, *, call_id_prefix: str = "call") -> ParseResult:
     try:
         if isinstance(action, AgentTurn):
             return ParseResult(action)
+        if isinstance(action, Unparseable):
+            return ParseResult(None, action.error)
         if isinstance(action, str):
             return parse_completion(action, call_id_prefix=call_id_prefix)
         if isinstance(action, Mapping):

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["AgentTurn", "Message", "ToolCall", "ToolSpec"]
+__all__ = ["AgentTurn", "Message", "ToolCall", "ToolSpec", "Unparseable"]
 
 
 class ToolCall(BaseModel):
@@ -25,6 +25,15 @@ class AgentTurn(BaseModel):
     text: str = ""
     tool_calls: list[ToolCall] = Field(default_factory=list)
     stop_reason: str | None = None
+    raw: str | None = None
+
+
+class Unparseable(BaseModel):
+    """A turn that could not be parsed, kept so that a trajectory replays to the same format error."""
+
+    model_config = ConfigDict(frozen=True)
+
+    error: str
     raw: str | None = None
 
 
