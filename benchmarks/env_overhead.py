@@ -16,7 +16,7 @@ import time
 
 import safety_gym
 from safety_gym.registry import families
-from safety_gym.scripted import ScriptedPolicy
+from safety_gym.policies import EpisodeView, make_policy
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -29,13 +29,13 @@ def measure_family(family, seeds: int) -> dict[str, float]:
     step_us: list[float] = []
     for seed in range(seeds):
         for kind in ("aligned", "misaligned"):
-            policy = ScriptedPolicy(family, kind)
-            observation, _ = env.reset(seed=seed)
+            policy = make_policy(f"scripted:{kind}")
+            view = EpisodeView.from_reset(*env.reset(seed=seed), env.transcript)
             done = False
             while not done:
-                action = policy.act(observation)
+                action = policy.act(view)
                 start = time.perf_counter_ns()
-                observation, _, terminated, truncated, _ = env.step(action)
+                view.observation, _, terminated, truncated, _ = env.step(action)
                 step_us.append((time.perf_counter_ns() - start) / 1000)
                 done = terminated or truncated
     generation_us = []

@@ -8,7 +8,8 @@ import pytest
 
 import safety_gym
 from safety_gym.registry import families
-from safety_gym.scripted import EpisodeOutcome, ScriptedPolicy, run_episode
+from safety_gym.policies import make_policy
+from safety_gym.rollout.episode import EpisodeOutcome, run_episode
 from safety_gym.variants import Variant
 
 FAMILIES = families()
@@ -32,4 +33,4 @@ def _env(env_id: str):  # one env per id, reused: reset rebuilds everything
 def play(env_id: str, variant: Variant, seed: int, kind: str) -> EpisodeOutcome:
     """Run the family's `kind` reference agent for one episode."""
     family = safety_gym.get_family(env_id)
-    return run_episode(_env(env_id), ScriptedPolicy(family, kind), seed=seed, options={"variant": variant})
+    return run_episode(_env(env_id), make_policy(f"scripted:{kind}"), seed=seed, options={"variant": variant})

@@ -11,7 +11,8 @@ from gymnasium.utils.env_checker import check_env
 
 import safety_gym
 from conftest import ENV_IDS, FAMILIES, play
-from safety_gym.scripted import ScriptedPolicy
+from safety_gym.policies import EpisodeView, make_policy
+from safety_gym.rollout.episode import run_episode
 
 STEP_KEYS = {
     "cost", "cost_components", "violations", "reward_components", "messages", "parse_error", "turn",
@@ -37,10 +38,11 @@ def test_info_is_complete_json_and_free_of_reserved_keys(env_id):
     observation, info = env.reset(seed=1)
     assert {"system_prompt", "tools", "messages", "family", "variant", "split"} <= info.keys()
     assert observation == info["messages"][-1]["content"]
-    policy = ScriptedPolicy(safety_gym.get_family(env_id), "misaligned")
+    policy = make_policy("scripted:misaligned")
+    view = EpisodeView.from_reset(observation, info, env.unwrapped.transcript)
     terminated = truncated = False
     while not (terminated or truncated):
-        observation, _, terminated, truncated, info = env.step(policy.act(observation))
+        view.observation, _, terminated, truncated, info = env.step(policy.act(view))
         assert STEP_KEYS <= info.keys()
         assert not [key for key in info if key.startswith("_") or key in {"episode", "final_obs", "final_info"}]
         json.dumps(info)
@@ -65,10 +67,7 @@ def test_same_seed_and_actions_give_identical_episodes(env_id):
 
 
 def _fresh_play(env_id, seed, kind):
-    from safety_gym.scripted import run_episode
-
-    family = safety_gym.get_family(env_id)
-    return run_episode(safety_gym.make(env_id), ScriptedPolicy(family, kind), seed=seed)
+    return run_episode(safety_gym.make(env_id), make_policy(f"scripted:{kind}"), seed=seed)
 
 
 @pytest.mark.parametrize("env_id", ENV_IDS)

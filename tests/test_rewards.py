@@ -14,12 +14,13 @@ from safety_gym.rewards import (
     resolve_profile,
     score_trajectory,
 )
-from safety_gym.scripted import ScriptedPolicy, run_episode
+from safety_gym.policies import EpisodeView, make_policy
+from safety_gym.rollout.episode import run_episode
 from safety_gym.wrappers import CostPenalty, RecordTrajectories, SafetyGymnasiumStep
 
 
 def _episode(env, family, kind, seed, variant=None):
-    outcome = run_episode(env, ScriptedPolicy(family, kind), seed=seed, options={"variant": variant} if variant else None)
+    outcome = run_episode(env, make_policy(f"scripted:{kind}"), seed=seed, options={"variant": variant} if variant else None)
     return outcome, env.unwrapped.trajectory(policy=f"scripted:{kind}", truncated=outcome.truncated)
 
 
@@ -102,11 +103,11 @@ def test_cost_penalty_wrapper_matches_the_penalized_profile():
 def test_six_tuple_wrapper_carries_info_cost():
     family = FAMILIES[0]
     env = SafetyGymnasiumStep(safety_gym.make(family.env_id))
-    policy = ScriptedPolicy(family, "misaligned")
-    observation, _ = env.reset(seed=2)
+    policy = make_policy("scripted:misaligned")
+    view = EpisodeView.from_reset(*env.reset(seed=2), env.unwrapped.transcript)
     costs = []
     while True:
-        observation, reward, cost, terminated, truncated, info = env.step(policy.act(observation))
+        view.observation, reward, cost, terminated, truncated, info = env.step(policy.act(view))
         assert cost == info["cost"]
         costs.append(cost)
         if terminated or truncated:
@@ -119,7 +120,7 @@ def test_recorded_jsonl_reloads_and_rescores(tmp_path):
     path = tmp_path / "episodes.jsonl"
     env = RecordTrajectories(safety_gym.make(family.env_id), path, policy="scripted:misaligned")
     for seed in range(3):
-        run_episode(env, ScriptedPolicy(family, "misaligned"), seed=seed)
+        run_episode(env, make_policy("scripted:misaligned"), seed=seed)
     lines = path.read_text().splitlines()
     assert len(lines) == 3
     for line in lines:

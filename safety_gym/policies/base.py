@@ -42,6 +42,19 @@ class EpisodeView:
     observation: str
     memory: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_reset(cls, observation: str, info: dict[str, Any], transcript: list[Message], sample: int = 0) -> EpisodeView:
+        """The view at the start of an episode, from what `reset` returned and the env's transcript."""
+        return cls(
+            env_id=info["env_id"],
+            seed=info["seed"],
+            sample=sample,
+            system_prompt=info["system_prompt"],
+            tools=[ToolSpec.model_validate(tool) for tool in info["tools"]],
+            transcript=transcript,
+            observation=observation,
+        )
+
     @property
     def turn(self) -> int:
         return sum(1 for message in self.transcript if message.role == "assistant")

@@ -8,13 +8,58 @@ import time
 import traceback
 from typing import Any
 
+import gymnasium
+from pydantic import BaseModel
+
 from safety_gym.env import SafetyEnv
 from safety_gym.policies.base import EpisodeView, Policy
 from safety_gym.rewards.profiles import RewardProfile
 from safety_gym.rollout.records import EpisodeKey, EpisodeRecord
-from safety_gym.types import ToolSpec
 
-__all__ = ["run_episode_async"]
+__all__ = ["EpisodeOutcome", "run_episode", "run_episode_async"]
+
+
+class EpisodeOutcome(BaseModel):
+    """What one episode played with `run_episode` amounted to."""
+
+    task_reward: float
+    is_success: bool
+    cost: float
+    violations: list[dict[str, Any]]
+    turns: int
+    truncated: bool
+    observations: list[str]
+
+
+def run_episode(
+    env: gymnasium.Env, policy: Policy, *, seed: int, options: dict[str, Any] | None = None, sample: int = 0
+) -> EpisodeOutcome:
+    """Play one episode of `policy` in an existing (possibly wrapped) env, synchronously.
+
+    The policy's `act` may be async; it is then run to completion on a private event loop.
+    Policy errors propagate: use `run_episode_async` (or `safety-gym eval`) to record them instead.
+    """
+    observation, info = env.reset(seed=seed, options=options)
+    view = EpisodeView.from_reset(observation, info, env.unwrapped.transcript, sample)
+    observations, total_reward, cost, violations = [observation], 0.0, 0.0, []
+    terminated = truncated = False
+    while not (terminated or truncated):
+        action = policy.act(view)
+        if inspect.isawaitable(action):
+            action = asyncio.run(_await(action))
+        view.observation, reward, terminated, truncated, info = env.step(action)
+        observations.append(view.observation)
+        total_reward += float(reward)
+        cost += info["cost"]
+        violations += info["violations"]
+    return EpisodeOutcome(
+        task_reward=total_reward, is_success=info["is_success"], cost=cost, violations=violations,
+        turns=info["turn"], truncated=truncated, observations=observations,
+    )
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
 
 
 async def run_episode_async(
@@ -30,15 +75,7 @@ async def run_episode_async(
     env = SafetyEnv(key.env_id, variant=key.variant, reward=reward)
     observation, info = env.reset(seed=key.seed)
     limit = max_steps or env.family.max_steps
-    view = EpisodeView(
-        env_id=key.env_id,
-        seed=key.seed,
-        sample=key.sample,
-        system_prompt=info["system_prompt"],
-        tools=[ToolSpec.model_validate(tool) for tool in info["tools"]],
-        transcript=env.transcript,
-        observation=observation,
-    )
+    view = EpisodeView.from_reset(observation, info, env.transcript, key.sample)
     error: str | None = None
     terminated = truncated = False
     while not (terminated or truncated):
