@@ -5,6 +5,9 @@ passes each record to `sink` as its batch finishes, so results stream and a cras
 When an actor dies, the keys of its unfinished batches are queued again and the actor is
 replaced (at most `max_restarts` times per worker slot). The driver remembers every key it
 has delivered, so no episode reaches `sink` twice.
+
+Every worker process needs `safety_gym` installed (and, for ``python:`` policies, the module
+importable, e.g. via ``runtime_env={"env_vars": {"PYTHONPATH": ...}}`` in `ray.init`).
 """
 
 from __future__ import annotations
@@ -87,31 +90,30 @@ class _WorkerPool:
         self._max_restarts = max_restarts
         self._hook = on_workers_started
         self.policy_spec = settings.policy
-        self.actors: list[Any] = [self._spawn() for _ in range(workers)]
+        self.actors: list[Any] = [self._remote.remote(*self._args) for _ in range(workers)]
         self.generations = [0] * workers
         self.restarts = [0] * workers
         self._announce()
-
-    def _spawn(self) -> Any:
-        return self._remote.remote(*self._args)
 
     def _announce(self) -> None:
         if self._hook is not None:
             self._hook(list(self.actors))
 
-    def replace(self, flight: _Flight, error: BaseException) -> None:
-        """Replace the actor that ran `flight` unless it was already replaced; raise when out of restarts."""
+    def replace(self, flight: _Flight, error: BaseException, lost: list[EpisodeKey]) -> None:
+        """Replace the actor that ran `flight` unless it was already replaced; raise when out of restarts.
+
+        `lost` are the keys that were in flight on the dead actor, named in the error when giving up.
+        """
         slot = flight.slot
         if flight.generation != self.generations[slot]:
             return
         if self.restarts[slot] >= self._max_restarts:
-            lost = ", ".join(key.id for key in flight.keys)
             raise RolloutWorkerError(
-                f"Ray worker {slot} died {self.restarts[slot] + 1} times (limit: {self._max_restarts} restarts); "
-                f"last lost batch: {lost}. Last error: {error}"
+                f"Ray worker {slot} died {self.restarts[slot] + 1} times (restart limit {self._max_restarts}); "
+                f"episodes in flight when it last died: {', '.join(key.id for key in lost)}. Last error: {error}"
             ) from error
         self._ray.kill(self.actors[slot], no_restart=True)
-        self.actors[slot] = self._spawn()
+        self.actors[slot] = self._remote.remote(*self._args)
         self.generations[slot] += 1
         self.restarts[slot] += 1
         self._announce()
@@ -152,7 +154,7 @@ def run_on_ray(
         ConfigError: Ray is not installed, an argument is invalid, or the policy cannot be built.
         RolloutWorkerError: A worker slot died more than `max_restarts` times.
     """
-    _check_positive(workers=workers, concurrency=concurrency, batch_size=batch_size or 1)
+    _check_arguments(workers=workers, concurrency=concurrency, batch_size=batch_size, max_restarts=max_restarts)
     pending = list({key.id: key for key in keys}.values())
     if not pending:
         return
@@ -189,7 +191,7 @@ def _drive(ray: ModuleType, pool: _WorkerPool, todo: deque[EpisodeKey], sink: Si
             except lost_errors as error:
                 if getattr(error, "actor_init_failed", False):
                     raise ConfigError(f"a Ray worker could not build policy '{pool.policy_spec}': {error}") from error
-                pool.replace(flight, error)
+                pool.replace(flight, error, _in_flight_on(flight, in_flight))
                 todo.extendleft(reversed([key for key in flight.keys if key.id not in done]))
                 continue
             for record in records:
@@ -211,6 +213,12 @@ def _fill(pool: _WorkerPool, todo: deque[EpisodeKey], done: set[str], in_flight:
             in_flight[actor.run.remote(batch)] = _Flight(slot, generation, batch)
 
 
+def _in_flight_on(lost: _Flight, in_flight: dict[Any, _Flight]) -> list[EpisodeKey]:
+    """The keys of `lost` and of every other batch still in flight on the same actor."""
+    same = [f for f in in_flight.values() if (f.slot, f.generation) == (lost.slot, lost.generation)]
+    return [key for flight in [lost, *same] for key in flight.keys]
+
+
 def _take(todo: deque[EpisodeKey], done: set[str], size: int) -> list[EpisodeKey]:
     batch: list[EpisodeKey] = []
     while todo and len(batch) < size:
@@ -225,10 +233,13 @@ def _default_batch_size(total: int, workers: int) -> int:
     return max(1, min(16, math.ceil(total / (workers * 8))))
 
 
-def _check_positive(**values: int) -> None:
-    for name, value in values.items():
-        if value < 1:
-            raise ConfigError(f"{name} must be at least 1, received {value}")
+def _check_arguments(*, workers: int, concurrency: int, batch_size: int | None, max_restarts: int) -> None:
+    minimums = {"workers": (workers, 1), "concurrency": (concurrency, 1), "max_restarts": (max_restarts, 0)}
+    if batch_size is not None:
+        minimums["batch_size"] = (batch_size, 1)
+    for name, (value, minimum) in minimums.items():
+        if value < minimum:
+            raise ConfigError(f"{name} must be at least {minimum}, received {value}")
 
 
 def _import_ray() -> ModuleType:
