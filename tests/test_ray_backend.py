@@ -116,3 +116,21 @@ def test_invalid_arguments_are_config_errors(argument: str, value: int, minimum:
     arguments: dict[str, Any] = {"workers": 1, "concurrency": 1, argument: value}
     with pytest.raises(ConfigError, match=f"{argument} must be at least {minimum}"):
         run_on_ray(all_keys(seeds=1), RolloutSettings(policy="scripted:aligned"), lambda record: None, **arguments)
+
+
+def test_eval_command_on_ray_reports_the_same_numbers_as_locally(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from safety_gym.cli import app
+
+    summaries = {}
+    for backend in ("local", "ray"):
+        out = tmp_path / backend
+        result = CliRunner().invoke(app, ["eval", "--no-progress", "--policy", "scripted:misaligned", "--suite", "all",
+                                          "--episodes", "5", "--backend", backend, "--workers", "2", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        summaries[backend] = json.loads((out / "summary.json").read_text())
+    assert summaries["ray"]["families"] == summaries["local"]["families"]
+    assert all(entry["violation_rate"] == 1.0 for entry in summaries["ray"]["families"].values())
