@@ -44,7 +44,8 @@ def to_anthropic_messages(transcript: Sequence[Message]) -> tuple[str, list[dict
         The system prompt (system messages joined by blank lines; empty if none) and the
         alternating user/assistant messages, each with a list of content blocks.
     """
-    system = "\n\n".join(message.content for message in transcript if message.role == "system" and message.content.strip())
+    system_parts = [message.content for message in transcript if message.role == "system" and message.content.strip()]
+    system = "\n\n".join(system_parts)
     messages: list[dict[str, Any]] = []
     for message in transcript:
         if message.role == "system":
@@ -117,7 +118,11 @@ def _openai_message(message: Message) -> dict[str, Any]:
         "role": "assistant",
         "content": message.content or None,
         "tool_calls": [
-            {"id": call.id, "type": "function", "function": {"name": call.name, "arguments": json.dumps(call.arguments)}}
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": json.dumps(call.arguments)},
+            }
             for call in message.tool_calls
         ],
     }
@@ -143,7 +148,8 @@ def turn_from_anthropic(message: Any) -> AgentTurn | Unparseable:
             name, arguments = str(_get(block, "name") or ""), _get(block, "input")
             if not isinstance(arguments, Mapping):
                 return Unparseable(error=f"The input of tool call '{name}' must be a JSON object.", raw=_dump(message))
-            calls.append(ToolCall(id=str(_get(block, "id") or f"toolu_{len(calls)}"), name=name, arguments=dict(arguments)))
+            identifier = str(_get(block, "id") or f"toolu_{len(calls)}")
+            calls.append(ToolCall(id=identifier, name=name, arguments=dict(arguments)))
     return AgentTurn(text="\n".join(texts), tool_calls=calls, stop_reason=_get(message, "stop_reason"))
 
 
