@@ -244,6 +244,8 @@ class SafetyEnv(gymnasium.Env[str, Any]):
 
 
 def _raw_text(action: Any) -> str | None:
+    if isinstance(action, Unparseable):
+        return action.raw
     return action if isinstance(action, str) else None
 
 

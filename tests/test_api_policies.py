@@ -322,3 +322,20 @@ def test_sync_run_episode_drives_the_async_policy_across_event_loops() -> None:
     with FakeAnthropicServer(AnthropicAgent(PLAY)) as server:
         outcome = run_episode(safety_gym.make(ENV_ID), anthropic(server), seed=0)
     assert outcome.turns == 3 and not outcome.truncated and len(server.requests) == 3
+
+
+def test_missing_anthropic_credentials_fail_once_at_construction(monkeypatch):
+    from safety_gym.errors import ConfigError
+    from safety_gym.policies import make_policy
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="set ANTHROPIC_API_KEY"):
+        make_policy("anthropic:claude-test")
+
+
+def test_credentials_in_an_openai_base_url_never_reach_the_spec():
+    from safety_gym.policies import make_policy
+
+    policy = make_policy("openai:ckpt@http://user:hunter2@127.0.0.1:8000/v1")
+    assert policy.spec == "openai:ckpt@http://127.0.0.1:8000/v1"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from safety_gym.errors import ConfigError
 from safety_gym.policies.base import EpisodeView
 from safety_gym.policies.conversation import to_anthropic_messages, turn_from_anthropic
 from safety_gym.policies.retry import ApiCaller, RetryConfig, require_sdk
@@ -12,6 +14,7 @@ from safety_gym.types import AgentTurn, Unparseable
 __all__ = ["AnthropicPolicy"]
 
 _CACHE = {"type": "ephemeral"}
+_CREDENTIAL_VARIABLES = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 
 
 class AnthropicPolicy:
@@ -65,6 +68,10 @@ class AnthropicPolicy:
         self.base_url, self.prompt_caching = base_url, prompt_caching
         self._api_key = api_key
         self._sdk = require_sdk("anthropic")
+        if client is None and api_key is None and not any(map(os.environ.get, _CREDENTIAL_VARIABLES)):
+            raise ConfigError(
+                f"{self.spec}: no Anthropic credentials; set ANTHROPIC_API_KEY (or pass --policy-option api_key=...)"
+            )
         config = RetryConfig(
             max_retries=max_retries, backoff_base=backoff_base, backoff_max=backoff_max, timeout=timeout
         )

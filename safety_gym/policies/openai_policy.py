@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from safety_gym.policies.base import EpisodeView, PolicyError
 from safety_gym.policies.conversation import to_openai_messages, turn_from_openai
@@ -59,7 +60,7 @@ class OpenAIPolicy:
         text_tool_calls: bool = True,
         client: Any | None = None,
     ) -> None:
-        self.spec = f"openai:{model}@{base_url}"
+        self.spec = f"openai:{model}@{_without_credentials(base_url)}"
         self.model, self.base_url, self.temperature, self.max_tokens = model, base_url, temperature, max_tokens
         self.extra_body, self.text_tool_calls = dict(extra_body or {}), text_tool_calls
         self._api_key = api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY"
@@ -113,3 +114,13 @@ class OpenAIPolicy:
             call_id_prefix=f"call_{view.turn + 1}",
             text_tool_calls=self.text_tool_calls,
         )
+
+
+def _without_credentials(url: str) -> str:
+    """The URL with any ``user:password@`` removed, so records never store credentials."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
