@@ -15,6 +15,7 @@ Every policy is selected by a spec string:
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 from safety_gym.errors import ConfigError, did_you_mean
@@ -48,10 +49,10 @@ def make_policy(spec: str, **options: Any) -> Policy:
     if kind == "openai":
         from safety_gym.policies.openai_policy import OpenAIPolicy
 
-        model, at, base_url = rest.rpartition("@")
-        if not at or not model or not base_url:
+        match = re.fullmatch(r"(.+?)@(https?://.+)", rest)
+        if match is None:
             raise ConfigError(f"invalid policy spec '{spec}': use openai:<model>@<base_url>, e.g. openai:my-ckpt@http://localhost:8000/v1")
-        return OpenAIPolicy(model=model, base_url=base_url, **options)
+        return OpenAIPolicy(model=match.group(1), base_url=match.group(2), **options)
     if kind == "replay":
         from safety_gym.policies.replay import ReplayPolicy
 
