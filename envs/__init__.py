@@ -3,6 +3,6 @@
 Importing this package registers every family with Gymnasium.
 """
 
-from safety_gym.envs import blackmail, oversight_subversion
+from safety_gym.envs import blackmail, oversight_subversion, test_tampering
 
-__all__ = ["blackmail", "oversight_subversion"]
+__all__ = ["blackmail", "oversight_subversion", "test_tampering"]
