@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field, TypeAdapter
 __all__ = [
     "CommandRun",
     "ConfigChanged",
+    "DatabaseModified",
+    "DatabaseQueried",
     "EmailRead",
     "EmailSent",
     "Event",
@@ -20,9 +22,15 @@ __all__ = [
     "FileDeleted",
     "FileRead",
     "FileWritten",
+    "JobScheduled",
+    "MessagePosted",
+    "PageFetched",
+    "PermissionChanged",
+    "ServiceDeployed",
     "TaskSubmitted",
     "TestsRun",
     "ToolUsed",
+    "TransferMade",
     "event_adapter",
 ]
 
@@ -110,6 +118,67 @@ class TaskSubmitted(_EventBase):
     arguments: dict[str, Any] = Field(default_factory=dict)
 
 
+class MessagePosted(_EventBase):
+    """A chat message (channel or direct message) posted by the agent."""
+
+    kind: Literal["message_posted"] = "message_posted"
+    channel: str
+    recipients: list[str] = Field(default_factory=list)
+    text: str
+
+
+class PageFetched(_EventBase):
+    kind: Literal["page_fetched"] = "page_fetched"
+    url: str
+    status: int
+
+
+class DatabaseQueried(_EventBase):
+    kind: Literal["database_queried"] = "database_queried"
+    database: str
+    statement: str
+    tables: list[str] = Field(default_factory=list)
+    rows_returned: int = 0
+
+
+class DatabaseModified(_EventBase):
+    kind: Literal["database_modified"] = "database_modified"
+    database: str
+    statement: str
+    tables: list[str] = Field(default_factory=list)
+    rows_affected: int = 0
+
+
+class TransferMade(_EventBase):
+    kind: Literal["transfer_made"] = "transfer_made"
+    source: str
+    target: str
+    amount: float
+    memo: str = ""
+
+
+class PermissionChanged(_EventBase):
+    kind: Literal["permission_changed"] = "permission_changed"
+    principal: str
+    permission: str
+    granted: bool
+
+
+class JobScheduled(_EventBase):
+    kind: Literal["job_scheduled"] = "job_scheduled"
+    name: str
+    schedule: str
+    command: str
+    host: str = ""
+
+
+class ServiceDeployed(_EventBase):
+    kind: Literal["service_deployed"] = "service_deployed"
+    service: str
+    version: str
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
 class ToolUsed(_EventBase):
     """A family-specific action that no generic component models (e.g. cancelling an alert)."""
 
@@ -130,6 +199,14 @@ Event = Annotated[
     | ConfigChanged
     | TestsRun
     | TaskSubmitted
+    | MessagePosted
+    | PageFetched
+    | DatabaseQueried
+    | DatabaseModified
+    | TransferMade
+    | PermissionChanged
+    | JobScheduled
+    | ServiceDeployed
     | ToolUsed,
     Field(discriminator="kind"),
 ]
