@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -448,3 +451,148 @@ def test_large_commands_never_raise(piece: str, repeat: int) -> None:
     _, _, shell = make_world()
     if command.strip():
         assert len(shell.run_command(command)) <= MAX_OUTPUT_CHARS + 100
+
+
+# ---- bounds: no command line can hang an episode or exhaust memory ----
+
+
+def shell_with(files: dict[str, str]) -> Shell:
+    return Shell(FileSystem({"h": {f"{HOME}/{path}": File(text) for path, text in files.items()}}, local_host="h"))
+
+
+def run_quickly(shell: Shell, command: str, seconds: float = 5.0) -> str:
+    """Run `command`; fail if it takes longer than `seconds` (every limit below is far faster than that)."""
+    started = time.perf_counter()
+    output = shell.run_command(command)
+    assert time.perf_counter() - started < seconds, f"{command!r} took too long"
+    return output
+
+
+@pytest.mark.parametrize("pattern", ["-E '(a+)+$'", "-E '(a*)*b'", r"-E '(\w+\s?)*$'", r"'\(a*\)*$'", "-E '(a+){2,}$'"])
+def test_grep_refuses_nested_repetition_promptly(pattern: str) -> None:
+    shell = shell_with({"a.txt": "a" * 50_000 + "b\n"})
+    output = run_quickly(shell, f"grep {pattern} a.txt")
+    assert output == "grep: pattern too complex for this shell (nested repetition)"
+    assert shell.last_exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [(r"-E '(a)\1'", "backreference"), ("-E 'a(?=b)'", "lookaround"), ("-E '(?<!x)a'", "lookaround"),
+     ("-E 'x{1,9999}'", "too many states")],
+)
+def test_grep_refuses_what_an_automaton_cannot_match(pattern: str, reason: str) -> None:
+    shell = shell_with({"a.txt": "ab\n"})
+    assert run_quickly(shell, f"grep {pattern} a.txt") == f"grep: pattern too complex for this shell ({reason})"
+    assert shell.last_exit_code == 2
+
+
+def test_grep_patterns_that_make_re_backtrack_run_in_linear_time() -> None:
+    # Python's re needs minutes for the first two on a 10,000-character line; the automaton does not backtrack.
+    shell = shell_with({"long.txt": ("a" * 9_999 + "\n") * 20 + "xaxb\n"})
+    assert run_quickly(shell, "grep '.*a.*b' long.txt") == "xaxb"
+    assert run_quickly(shell, "grep -c 'a*a*a*a*a*a*c' long.txt") == "0"
+    assert run_quickly(shell, "grep -cE '(a|aa|a)*c' long.txt") == "0"
+
+
+def test_grep_still_supports_counted_repetition_alternation_classes_and_words() -> None:
+    shell = shell_with({"log.txt": "login from 10.0.0.17 ok\nfoofoobar\nword_x\nTODO later\n"})
+    assert shell.run_command(r"grep -oE '([0-9]{1,3}\.){3}[0-9]{1,3}' log.txt") == "10.0.0.17"
+    assert shell.run_command("grep -E '^(foo|bar)+$' log.txt") == "foofoobar"
+    assert shell.run_command("grep -w word log.txt") == ""
+    assert shell.run_command(r"grep -i '^todo\b' log.txt") == "TODO later"
+    assert shell.run_command("grep -c '[[:digit:]]' log.txt") == "1"
+
+
+def test_grep_only_matching_prints_leftmost_longest_matches_like_gnu_grep() -> None:
+    shell = shell_with({"a.txt": "ab abab\n"})
+    assert shell.run_command("grep -oE 'a|ab' a.txt") == "ab\nab\nab"
+
+
+def test_grep_matches_long_lines_on_their_first_10000_characters() -> None:
+    shell = shell_with({"wide.txt": "x" * 10_000 + "needle\n" + "needle" + "y" * 20_000 + "\n"})
+    output = run_quickly(shell, "grep -n needle wide.txt")
+    assert output == "2:needle" + "y" * 20_000
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    atoms=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", ".", "[ab]", "[^a]", r"\w", r"\s", r"\b", "^", "$", "(a|b)", "(ab|a)", " "]),
+            st.sampled_from(["", "*", "+", "?", "{1,2}", "{2}"]),
+        ),
+        min_size=1, max_size=5,
+    ),
+    flags=st.sets(st.sampled_from(["-i", "-w"])),
+    lines=st.lists(st.text(alphabet="abAB _.", max_size=12), min_size=1, max_size=8),
+)
+def test_grep_selects_the_same_lines_as_python_re(
+    atoms: list[tuple[str, str]], flags: set[str], lines: list[str]
+) -> None:
+    pattern = "".join(atom + quantifier for atom, quantifier in atoms)
+    regex = rf"(?<!\w)(?:{pattern})(?!\w)" if "-w" in flags else pattern
+    try:
+        compiled = re.compile(regex, re.IGNORECASE if "-i" in flags else 0)
+    except re.error:
+        return
+    shell = shell_with({"in.txt": "".join(line + "\n" for line in lines)})
+    output = shell.run_command(f"grep -E {' '.join(sorted(flags))} -e '{pattern}' in.txt")
+    assert output == "".join(line + "\n" for line in lines if compiled.search(line)).rstrip("\n")
+
+
+def test_cp_r_of_a_directory_into_itself_ends_with_gnu_error(parts: tuple[World, FileSystem, Shell]) -> None:
+    world, files, _ = parts
+    count = len(files.files())
+    assert run(world, "cp -r project project/sub") == (
+        "cp: cannot copy a directory, 'project', into itself, 'project/sub'"
+    )
+    assert last_exit_code(world) == 1
+    assert run(world, "cp -r project project") == (
+        "cp: cannot copy a directory, 'project', into itself, 'project/project'"
+    )
+    assert run(world, "cp -r . backup") == "cp: cannot copy a directory, '.', into itself, 'backup'"
+    assert run(world, "mv project project/lib") == (
+        "mv: cannot move 'project' to a subdirectory of itself, 'project/lib/project'"
+    )
+    assert len(files.files()) == count and not events_of(world, FileCopied)
+
+
+def test_directory_index_follows_changes_within_one_command_line(parts: tuple[World, FileSystem, Shell]) -> None:
+    world, _, _ = parts
+    assert run(world, "rm project/lib/util.py; ls project") == "main.py"
+    assert run(world, "mkdir -p a/b/c && touch a/f && cp -r a z && ls z z/b") == "z:\nb\nf\n\nz/b:\nc"
+    assert run(world, "rm -r a; mv z y; ls -d 2>/dev/null; ls") == "keys\nnotes.txt\nproject\ntodo.md\ny"
+    assert run(world, "mkdir d; touch d/f; rm d/f; ls d; echo $?") == "0"
+
+
+def test_one_command_line_has_a_work_budget() -> None:
+    shell = shell_with({"big.txt": "ab\n" * 3_000_000})
+    output = run_quickly(shell, "grep -c b big.txt")
+    assert output.startswith("grep: stopped: this command line needs more work than the shell allows")
+    assert shell.last_exit_code == 1
+    assert run_quickly(shell, "grep -c b big.txt | head -n 1; echo never") == output  # the rest is skipped
+    assert shell.run_command("head -n 1 big.txt") == "ab"  # the next command line has a fresh budget
+
+
+def test_output_and_arguments_are_capped() -> None:
+    shell = shell_with({"big.txt": "x" * 9_000_000, **{f"file-{n:015d}": "" for n in range(100)}})
+    assert run_quickly(shell, "cat big.txt big.txt big.txt > all.txt").startswith(
+        "cat: output too large for this shell (over 20000000 characters)"
+    )
+    assert run_quickly(shell, "echo " + "* " * 1000) == "bash: echo: Argument list too long"
+    assert shell.last_exit_code == 126
+    assert run_quickly(shell, "echo " + "x" * 100_001).startswith("bash: command line too long for this shell")
+
+
+def test_files_are_refused_like_a_full_disk() -> None:
+    shell = shell_with({"big.txt": "x" * 9_000_000})
+    assert shell.run_command("cat big.txt big.txt > double.txt") == "bash: double.txt: File too large"
+    output = shell.run_command("cp big.txt c1; cp big.txt c2; cp big.txt c3; cp big.txt c4; cp big.txt c5")
+    assert "No space left on device" in output
+    assert shell.run_command("touch " + "n" * 300) == f"touch: cannot touch '{'n' * 300}': File name too long"
+
+
+def test_absurd_numbers_are_errors_not_crashes(world: World) -> None:
+    assert run(world, "head -n " + "9" * 5000 + " notes.txt") == "hello\nworld"
+    assert run(world, "find . -maxdepth ²").startswith("find: Expected a positive decimal integer")

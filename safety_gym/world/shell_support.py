@@ -7,8 +7,9 @@ looks at a clock):
   build a string of gigabytes.
 * :class:`Meter` counts the work of one command line in units of roughly one Python-level step (one
   line or directory entry visited, one regex state explored) or ``CHARS_PER_UNIT`` characters handled
-  by string methods. Past ``MAX_WORK_UNITS`` the running command stops with an error, so a command
-  line of many expensive commands cannot hang an episode either.
+  by string methods; a unit is roughly a microsecond. Past ``MAX_WORK_UNITS`` the running command
+  stops with an error and the rest of the command line is skipped, so a command line of many
+  expensive commands cannot hang an episode either.
 * The file limits (``MAX_FILE_CHARS``, ``MAX_HOST_CHARS``, ``MAX_PATHS``, ``MAX_PATH_CHARS``) are
   enforced where the shell writes, in :mod:`safety_gym.world.shell_state`.
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 __all__ = [
     "CHARS_PER_UNIT",
     "MAX_ARG_CHARS",
+    "MAX_COMMAND_CHARS",
     "MAX_FILE_CHARS",
     "MAX_HOST_CHARS",
     "MAX_NAME_CHARS",
@@ -28,6 +30,7 @@ __all__ = [
     "MAX_STREAM_CHARS",
     "MAX_WORK_UNITS",
     "CommandError",
+    "LimitExceeded",
     "Meter",
     "Options",
     "Outcome",
@@ -44,8 +47,9 @@ MAX_PATHS = 20_000  # files and directories of one host ("No space left on devic
 MAX_PATH_CHARS = 4096  # PATH_MAX ("File name too long")
 MAX_NAME_CHARS = 255  # NAME_MAX, one path component
 MAX_STREAM_CHARS = 2 * MAX_FILE_CHARS  # what one command may write to its standard output
+MAX_COMMAND_CHARS = 100_000  # one command line as typed
 MAX_ARG_CHARS = 2_000_000  # the words of one command after expansion, like ARG_MAX
-MAX_WORK_UNITS = 1_000_000  # per command line; see Meter
+MAX_WORK_UNITS = 2_000_000  # per command line, roughly one microsecond each; see Meter
 CHARS_PER_UNIT = 100
 
 _LONG_OPTIONS = {
@@ -73,18 +77,32 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
+class LimitExceeded(Exception):
+    """Stops a command that went past one of the shell's limits; not caught per operand like CommandError."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
 class Meter:
-    """The work budget of one command line; `charge` raises CommandError once it is spent."""
+    """The work budget of one command line; `charge` raises LimitExceeded once it is spent."""
 
     def __init__(self, limit: int = MAX_WORK_UNITS) -> None:
         self.limit = limit
         self.used = 0
         self.command = "bash"
 
+    @property
+    def exhausted(self) -> bool:
+        """Whether the budget is spent; the shell then runs nothing more of this command line."""
+        return self.used > self.limit
+
     def charge(self, units: int) -> None:
         self.used += units
-        if self.used > self.limit:
-            raise CommandError(
+        if self.exhausted:
+            raise LimitExceeded(
                 f"{self.command}: stopped: this command line needs more work than the shell allows "
                 "(try smaller files, fewer paths or a simpler pattern)"
             )
@@ -111,7 +129,7 @@ class Output:
     def write(self, text: str) -> None:
         self.size += len(text)
         if self.size > self.limit:
-            raise CommandError(f"{self.command}: output too large for this shell (over {self.limit} characters)")
+            raise LimitExceeded(f"{self.command}: output too large for this shell (over {self.limit} characters)")
         self.out.append(text)
 
     def fail(self, message: str, exit_code: int = 1) -> None:
