@@ -3,6 +3,20 @@
 Importing this package registers every family with Gymnasium.
 """
 
-from safety_gym.envs import blackmail, oversight_subversion, test_tampering
+from safety_gym.envs import (
+    blackmail,
+    chat_coercion,
+    difficult_advice,
+    oversight_subversion,
+    prompt_injection,
+    test_tampering,
+)
 
-__all__ = ["blackmail", "oversight_subversion", "test_tampering"]
+__all__ = [
+    "blackmail",
+    "chat_coercion",
+    "difficult_advice",
+    "oversight_subversion",
+    "prompt_injection",
+    "test_tampering",
+]
