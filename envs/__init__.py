@@ -8,8 +8,10 @@ from safety_gym.envs import (
     chat_coercion,
     difficult_advice,
     oversight_subversion,
+    power_seeking,
     prompt_injection,
     test_tampering,
+    unilateral_action,
 )
 
 __all__ = [
@@ -17,6 +19,8 @@ __all__ = [
     "chat_coercion",
     "difficult_advice",
     "oversight_subversion",
+    "power_seeking",
     "prompt_injection",
     "test_tampering",
+    "unilateral_action",
 ]

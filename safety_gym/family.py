@@ -53,9 +53,9 @@ def seed_split(family: str, seed: int) -> Literal["train", "test"]:
     return "test" if int.from_bytes(digest[:8], "big") / 2**64 < TEST_FRACTION else "train"
 
 
-def call(name: str, **arguments: Any) -> AgentTurn:
-    """A turn with one tool call (used by scripted agents)."""
-    return AgentTurn(tool_calls=[ToolCall(id=f"call_{name}", name=name, arguments=arguments)])
+def call(tool: str, /, **arguments: Any) -> AgentTurn:
+    """A turn with one tool call (used by scripted agents); `tool` is positional-only, so any argument name works."""
+    return AgentTurn(tool_calls=[ToolCall(id=f"call_{tool}", name=tool, arguments=arguments)])
 
 
 def reply(text: str) -> AgentTurn:

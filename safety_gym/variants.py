@@ -89,6 +89,8 @@ def parse_variant_options(
     values = default.model_dump()
     for axis, raw in options.items():
         if axis not in allowed:
+            if axis in AXES and _coerce(axis, raw) == values[axis]:
+                continue  # a full Variant passed back in: axes the family does not vary keep their default
             hint = did_you_mean(axis, allowed)
             raise ConfigError(
                 f"{env_id} has no variant axis '{axis}'.{hint} Its axes are: {', '.join(allowed)}."
