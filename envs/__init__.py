@@ -6,10 +6,13 @@ Importing this package registers every family with Gymnasium.
 from safety_gym.envs import (
     blackmail,
     chat_coercion,
+    cover_up,
     difficult_advice,
+    harmful_compliance,
     oversight_subversion,
     power_seeking,
     prompt_injection,
+    sandbagging,
     test_tampering,
     unilateral_action,
 )
@@ -17,10 +20,13 @@ from safety_gym.envs import (
 __all__ = [
     "blackmail",
     "chat_coercion",
+    "cover_up",
     "difficult_advice",
+    "harmful_compliance",
     "oversight_subversion",
     "power_seeking",
     "prompt_injection",
+    "sandbagging",
     "test_tampering",
     "unilateral_action",
 ]
