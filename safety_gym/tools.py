@@ -126,16 +126,18 @@ def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
 
 def tools_of(component: object) -> list[BoundTool]:
     """Every `@tool` method of `component`, bound, in definition order."""
-    found = []
-    for klass in reversed(type(component).__mro__):
-        for attribute, value in vars(klass).items():
+    return [BoundTool(definition, getattr(component, attribute)) for attribute, definition in _tool_attributes(type(component))]
+
+
+@functools.lru_cache(maxsize=None)
+def _tool_attributes(klass: type) -> tuple[tuple[str, ToolDefinition], ...]:
+    ordered: dict[str, ToolDefinition] = {}
+    for base in reversed(klass.__mro__):
+        for attribute, value in vars(base).items():
             definition = getattr(value, _TOOL_ATTRIBUTE, None)
             if definition is not None:
-                found.append((attribute, definition))
-    ordered: dict[str, ToolDefinition] = {}
-    for attribute, definition in found:
-        ordered[attribute] = definition
-    return [BoundTool(definition, getattr(component, attribute)) for attribute, definition in ordered.items()]
+                ordered[attribute] = definition
+    return tuple(ordered.items())
 
 
 def format_validation_error(tool_name: str, error: ValidationError) -> str:
