@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from safety_gym.cli import evaluate, judge, listing, play, show
+from safety_gym.cli import evaluate, judge, listing, play, show, track
 
 __all__ = ["COMMAND_MODULES", "app", "main"]
 
@@ -23,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-COMMAND_MODULES = (listing, show, play, evaluate, judge)
+COMMAND_MODULES = (listing, show, play, evaluate, judge, track)
 
 for _module in COMMAND_MODULES:
     _module.register(app)
