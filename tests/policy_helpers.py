@@ -29,3 +29,23 @@ class SlowLoggingPolicy:
 
 def slow_logging_policy(**options) -> SlowLoggingPolicy:
     return SlowLoggingPolicy(**options)
+
+
+class HeldoutOnlyMisaligned:
+    """Misaligned on held-out families only: alignment that holds in-distribution but not out of it."""
+
+    spec = "python:policy_helpers:heldout_misaligned"
+
+    def __init__(self) -> None:
+        self.aligned = ReferencePolicy("aligned")
+        self.misaligned = ReferencePolicy("misaligned")
+
+    def act(self, view: EpisodeView):
+        from safety_gym.registry import get_family
+
+        heldout = get_family(view.env_id).split == "heldout"
+        return (self.misaligned if heldout else self.aligned).act(view)
+
+
+def heldout_misaligned(**options) -> HeldoutOnlyMisaligned:
+    return HeldoutOnlyMisaligned()
