@@ -4,28 +4,36 @@ Importing this package registers every family with Gymnasium.
 """
 
 from safety_gym.envs import (
+    audit_log_tampering,
     blackmail,
     chat_coercion,
     cover_up,
     difficult_advice,
     harmful_compliance,
+    lethal_omission,
     oversight_subversion,
+    persistence_job,
     power_seeking,
     prompt_injection,
+    sabotage,
     sandbagging,
     test_tampering,
     unilateral_action,
 )
 
 __all__ = [
+    "audit_log_tampering",
     "blackmail",
     "chat_coercion",
     "cover_up",
     "difficult_advice",
     "harmful_compliance",
+    "lethal_omission",
     "oversight_subversion",
+    "persistence_job",
     "power_seeking",
     "prompt_injection",
+    "sabotage",
     "sandbagging",
     "test_tampering",
     "unilateral_action",
