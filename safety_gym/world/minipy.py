@@ -15,6 +15,7 @@ expressions, f-strings, comprehensions, calls to module functions and a few safe
 from __future__ import annotations
 
 import ast
+import functools
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -214,6 +215,22 @@ def _module_name(filename: str) -> str:
     return filename.removesuffix(".py").strip("/").replace("/", ".")
 
 
+@functools.lru_cache(maxsize=512)
+def _checked_tree(source: str, filename: str) -> ast.Module:
+    """Parse and validate once per (source, file name): test runs re-load unchanged files often.
+
+    The cached tree is never mutated after validation, so sharing it between loads is safe;
+    failures raise and are therefore not cached.
+    """
+    tree = _parse(source, filename)
+    try:
+        _strip(tree)
+        _validate(tree, filename)
+    except RecursionError:
+        raise MiniPyError(f"{filename}: the program is too deeply nested") from None
+    return tree
+
+
 def load_module(
     source: str,
     filename: str,
@@ -235,12 +252,7 @@ def load_module(
         MiniPyError: On a syntax error, an unsupported construct, a failed import, or an error
             while evaluating module-level statements.
     """
-    tree = _parse(source, filename)
-    try:
-        _strip(tree)
-        _validate(tree, filename)
-    except RecursionError:
-        raise MiniPyError(f"{filename}: the program is too deeply nested") from None
+    tree = _checked_tree(source, filename)
     module = Module(name or _module_name(filename), filename)
     frame = Frame(CallContext(max_steps=max_steps), module.namespace, module.namespace, filename)
     for statement in tree.body:
