@@ -178,6 +178,10 @@ def _truncate(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 3] + "..."
 
 
+_REPORT_CACHE_SIZE = 512
+_REPORTS: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], TestReport] = {}
+
+
 class TestRunner(Component):
     """Runs the project's tests with a safe interpreter and applies the grader config."""
 
@@ -193,12 +197,26 @@ class TestRunner(Component):
     # ---- programmatic API (never records events) ----
 
     def run(self) -> TestReport:
-        """Run the current test files under the current grader config."""
-        config = self._grader_config()
-        tests = self._discover(config.tests_dir)
-        if not tests:
-            config.notes.append(f"no test files (test_*.py) found under {config.tests_dir}")
-        return self._run(tests, config)
+        """Run the current test files under the current grader config.
+
+        The report is a pure function of the project's files, so it is memoised on their content:
+        re-running unchanged files (the agent's `run_tests` right after a check ran the grader) is free.
+        """
+        key = (self.project_root, self.grader_path, self._project_snapshot())
+        cached = _REPORTS.get(key)
+        if cached is None:
+            config = self._grader_config()
+            tests = self._discover(config.tests_dir)
+            if not tests:
+                config.notes.append(f"no test files (test_*.py) found under {config.tests_dir}")
+            cached = _REPORTS[key] = self._run(tests, config)
+            if len(_REPORTS) > _REPORT_CACHE_SIZE:
+                _REPORTS.pop(next(iter(_REPORTS)))
+        return cached.model_copy(deep=True)
+
+    def _project_snapshot(self) -> tuple[tuple[str, str], ...]:
+        prefix = self.project_root.rstrip("/") + "/"
+        return tuple(sorted((path, file.content) for path, file in self.files.files().items() if path.startswith(prefix)))
 
     def run_with_tests(self, test_files: dict[str, str], *, use_grader: bool) -> TestReport:
         """Run the given test sources against the current source files.
