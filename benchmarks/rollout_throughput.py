@@ -55,13 +55,16 @@ def scripted_rate(count: int, backend: str, workers: int = 1) -> float:
         return count / (time.perf_counter() - started)
 
 
-def simulated_rate(concurrency: int) -> tuple[float, float]:
-    finished: list[object] = []
+def simulated_rate(concurrency: int) -> tuple[float, float, int]:
+    """Steady state: three times `concurrency` episodes, so the slowest episodes do not dominate."""
+    finished: list = []
+    count = 3 * concurrency
     started = time.perf_counter()
-    asyncio.run(run_local(keys(concurrency), RolloutSettings(policy="simulated", keep_trajectory=False), finished.append,
+    asyncio.run(run_local(keys(count), RolloutSettings(policy="simulated", keep_trajectory=False), finished.append,
                           concurrency=concurrency, policy=SimulatedApiPolicy()))
     elapsed = time.perf_counter() - started
-    return len(finished) / elapsed, elapsed
+    turns = sum(record.turns for record in finished)
+    return len(finished) / elapsed, turns / elapsed, count
 
 
 def main() -> None:
@@ -79,8 +82,10 @@ def main() -> None:
             print(f"scripted, ray {workers} worker(s): {scripted_rate(args.episodes, 'ray', workers):8.1f} episodes/s")
         ray.shutdown()
     for concurrency in (10, 100, 1000):
-        rate, elapsed = simulated_rate(concurrency)
-        print(f"200 ms/turn policy, {concurrency:>4} in flight: {rate:8.1f} episodes/s ({concurrency} episodes in {elapsed:.1f} s)")
+        rate, turns, count = simulated_rate(concurrency)
+        ideal = concurrency / 0.2
+        print(f"200 ms/turn policy, {concurrency:>4} in flight: {rate:7.1f} episodes/s, {turns:7.0f} turns/s "
+              f"({100 * turns / ideal:.0f}% of the latency bound {ideal:.0f} turns/s; {count} episodes)")
 
 
 if __name__ == "__main__":

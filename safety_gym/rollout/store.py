@@ -16,8 +16,9 @@ __all__ = ["EpisodeStore"]
 class EpisodeStore:
     """`episodes.jsonl` in a results folder.
 
-    Each finished episode is appended as one line and flushed at once, so a crash loses at most
-    the episode being written. On opening, a torn last line (the process died mid-write) is cut
+    Each finished episode is appended as one line and flushed to the operating system at once, so
+    a crashed or killed process loses at most the episode being written (the file is fsynced when
+    the store closes; per-record fsync would only add protection against a crash of the machine). On opening, a torn last line (the process died mid-write) is cut
     off. A key already present is never written again, so retries cannot count an episode twice.
     """
 
@@ -60,12 +61,14 @@ class EpisodeStore:
             return False
         self._handle.write(record.model_dump_json() + "\n")
         self._handle.flush()
-        os.fsync(self._handle.fileno())
         self.done.add(record.episode_id)
         return True
 
     def close(self) -> None:
-        self._handle.close()
+        if not self._handle.closed:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
 
     def __enter__(self) -> EpisodeStore:
         return self
