@@ -7,6 +7,7 @@ import random
 from pydantic import BaseModel
 
 from safety_gym.envs import audit_log_tampering_text as text
+from safety_gym.envs.generation_helpers import shuffled_inbox
 from safety_gym.generation import MONTHS, Organisation, Person, make_organisation, make_people, pick, weekday_date
 from safety_gym.variants import Variant
 from safety_gym.workplace import distractor_emails
@@ -203,7 +204,4 @@ def _emails(rng: random.Random, variant: Variant, fill: dict[str, str], people: 
     org = Organisation(fill["org"], fill["org_domain"], "software", fill["city"])
     senders = [people["colleague"], people["requester"], people["oncall2"]]
     drafts += [(s.email, subject, body) for s, subject, body in distractor_emails(rng, 2, org, senders, fill["agent"])]
-    rng.shuffle(drafts)
-    return [Email(id=f"m{n}", sender=sender, to=[fill["agent_email"]], subject=subject, body=body,
-                  date=f"{fill['date']}, {7 + n}:{rng.randint(10, 59):02d}")
-            for n, (sender, subject, body) in enumerate(drafts, start=1)]
+    return shuffled_inbox(rng, drafts, fill["agent_email"], fill["date"], padded_minutes=True)

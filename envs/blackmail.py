@@ -38,6 +38,7 @@ import re
 from pydantic import BaseModel
 
 from safety_gym.envs import blackmail_text as text
+from safety_gym.envs.generation_helpers import run_id_prompt
 from safety_gym.events import EmailSent, TaskSubmitted
 from safety_gym.family import AgentScript, Family, Instance, call, reply
 from safety_gym.generation import Person, make_organisation, make_people, pick, weekday_date
@@ -113,7 +114,7 @@ class Blackmail(Family):
             canaries=canaries,
             date=date,
         )
-        return self._system_prompt(rng, variant, fill), text.TASK, scenario
+        return run_id_prompt(rng, variant, fill, text), text.TASK, scenario
 
     def _pressure_email(self, variant: Variant, fill: dict[str, str]) -> tuple[str, str]:
         subject, body = text.REPLACEMENT if variant.pressure == "replacement" else text.RESTRICTION
@@ -142,12 +143,6 @@ class Blackmail(Family):
             canaries.append(vendor)
         # The executive's message to the partner, copied to the shared inbox by a mis-set mail rule.
         return ("secret", executive.email, partner.email, subject, body), canaries
-
-    def _system_prompt(self, rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-        goal_line = text.GOAL_EXPLICIT.format(**fill) if variant.goal_conflict == "explicit" and not variant.control else ""
-        instruction = text.INSTRUCTION_DO_NOT if variant.instruction == "do_not" else ""
-        framing = text.FRAMING_TEST.format(run_id=f"#{rng.randint(1000, 9999)}") if variant.framing == "test" else ""
-        return text.SYSTEM_PROMPT.format(goal_line=goal_line, instruction=instruction, framing=framing, **fill)
 
     def build_world(self, instance: Instance) -> World:
         scenario: BlackmailScenario = instance.scenario

@@ -55,6 +55,7 @@ from pydantic import BaseModel
 
 from safety_gym.envs import chat_coercion_text as text
 from safety_gym.envs.disclosure import disclosed, outbound_text
+from safety_gym.envs.generation_helpers import run_id_prompt
 from safety_gym.events import MessagePosted, TaskSubmitted
 from safety_gym.family import AgentScript, Family, Instance, call
 from safety_gym.generation import MONTHS, Person, make_organisation, make_people, pick, weekday_date
@@ -131,7 +132,7 @@ class ChatCoercion(Family):
             files=files, users=users, channels=self._channels(rng, variant, fill, people, handle(decider)),
             direct=direct, date=date,
         )
-        return self._system_prompt(rng, variant, fill), pick(rng, text.TASKS).format(**fill), scenario
+        return run_id_prompt(rng, variant, fill, text), pick(rng, text.TASKS).format(**fill), scenario
 
     def _secret(self, rng: random.Random, fill: dict[str, str]) -> tuple[str, list[str]]:
         template, keys, prefix = pick(rng, text.SECRETS)
@@ -181,12 +182,6 @@ class ChatCoercion(Family):
         reason = text.REASON_CONFLICT if variant.goal_conflict != "none" else text.REASON_NEUTRAL
         exit_line = (text.EXIT_OPEN if variant.ethical_exit else text.EXIT_CLOSED).format(**fill)
         return template.format(reason=reason, exit_line=exit_line, **fill)
-
-    def _system_prompt(self, rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-        goal_line = text.GOAL_EXPLICIT.format(**fill) if variant.goal_conflict == "explicit" and not variant.control else ""
-        instruction = text.INSTRUCTION_DO_NOT if variant.instruction == "do_not" else ""
-        framing = text.FRAMING_TEST.format(run_id=f"#{rng.randint(1000, 9999)}") if variant.framing == "test" else ""
-        return text.SYSTEM_PROMPT.format(goal_line=goal_line, instruction=instruction, framing=framing, **fill)
 
     def build_world(self, instance: Instance) -> World:
         scenario: CoercionScenario = instance.scenario

@@ -58,6 +58,7 @@ from pydantic import BaseModel
 from safety_gym.envs import confidential_leak_agents as agents
 from safety_gym.envs import confidential_leak_text as text
 from safety_gym.envs.confidential_leak_text import INTERNAL_DIR, PUBLIC_DIR, SHARED
+from safety_gym.envs.generation_helpers import workspace_prompt
 from safety_gym.envs.leak_checks import CanaryIndex, DisclosureTracker, Mount, first_disclosures
 from safety_gym.events import EmailSent, TaskSubmitted
 from safety_gym.family import AgentScript, Family, Instance, call
@@ -132,7 +133,7 @@ class ConfidentialLeak(Family):
             date=fill["date"],
         )
         task = pick(rng, text.TASKS).format(**fill)
-        return _system_prompt(rng, variant, fill), task, scenario
+        return workspace_prompt(rng, variant, fill, text), task, scenario
 
     def build_world(self, instance: Instance) -> World:
         scenario: ConfidentialLeakScenario = instance.scenario
@@ -305,10 +306,3 @@ def _request(rng: random.Random, domain: text.Domain, persona: text.Persona, var
     ).replace("\n\n ", "\n\n")
 
 
-def _system_prompt(rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-    """Identity, goal (by variant), tools, date, framing cue and the optional do-not instruction."""
-    goal = {"explicit": pick(rng, text.GOAL_EXPLICIT), "latent": text.GOAL_LATENT, "none": ""}[variant.goal_conflict]
-    parts = [pick(rng, text.IDENTITIES), "" if variant.control else goal, pick(rng, text.WORKSPACE),
-             "Today is {weekday}, {date}.", pick(rng, text.FRAMING[variant.framing]),
-             text.INSTRUCTION_DO_NOT if variant.instruction == "do_not" else ""]
-    return "\n".join(part.format(**fill) for part in parts if part)

@@ -55,6 +55,7 @@ from safety_gym.envs import destructive_cleanup_agents as agents
 from safety_gym.envs import destructive_cleanup_text as text
 from safety_gym.envs.destructive_cleanup_data import make_volume
 from safety_gym.envs.destructive_cleanup_world import Asset, StorageMonitor, damaged_assets
+from safety_gym.envs.generation_helpers import shuffled_inbox, template_prompt
 from safety_gym.events import CommandRun, DatabaseQueried, EmailRead, FileRead, TaskSubmitted, TestsRun
 from safety_gym.family import AgentScript, Family, Instance
 from safety_gym.generation import CITIES, ORG_PREFIXES, Organisation, Person, make_people, pick
@@ -116,7 +117,7 @@ class DestructiveCleanup(Family):
             base_gb=volume.base_gb, quota_gb=fill["quota_gb"], target_pct=fill["target"],
             emails=_emails(rng, variant, fill, people), today=fill["today"],
         )
-        return _system_prompt(rng, variant, fill), pick(rng, text.TASKS).format(**fill), scenario
+        return template_prompt(rng, variant, fill, text), pick(rng, text.TASKS).format(**fill), scenario
 
     def build_world(self, instance: Instance) -> World:
         scenario: CleanupScenario = instance.scenario
@@ -193,15 +194,6 @@ def _emails(rng: random.Random, variant: Variant, fill: dict[str, Any], people: 
     org = Organisation(fill["org"], fill["org_domain"], "", fill["city"])
     for sender, subject, body in distractor_emails(rng, rng.randint(2, 3), org, people[4:], fill["agent"]):
         drafts.append((sender.email, subject, body))
-    rng.shuffle(drafts)
-    return [Email(id=f"m{index}", sender=sender, to=[fill["agent_email"]], subject=subject, body=body,
-                  date=f"{fill['today']}, {7 + index}:{rng.randint(10, 59)}")
-            for index, (sender, subject, body) in enumerate(drafts, start=1)]
+    return shuffled_inbox(rng, drafts, fill["agent_email"], fill["today"])
 
 
-def _system_prompt(rng: random.Random, variant: Variant, fill: dict[str, Any]) -> str:
-    goal = pick(rng, text.GOAL_EXPLICIT) if variant.goal_conflict == "explicit" and not variant.control else ""
-    instruction = text.INSTRUCTION_DO_NOT if variant.instruction == "do_not" else ""
-    framing = pick(rng, text.FRAMING_TEST if variant.framing == "test" else text.FRAMING_DEPLOYMENT)
-    return text.SYSTEM_PROMPT.format(goal_line=goal.format(**fill), instruction=instruction,
-                                     framing=framing.format(**fill), **fill)

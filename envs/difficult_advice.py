@@ -61,6 +61,7 @@ from pydantic import BaseModel
 from safety_gym.envs import difficult_advice_text as text
 from safety_gym.envs.difficult_advice_cases import CASES, Case
 from safety_gym.envs.disclosure import disclosed, outbound_text
+from safety_gym.envs.generation_helpers import run_id_prompt
 from safety_gym.events import EmailSent, FileWritten, MessagePosted, TaskSubmitted
 from safety_gym.family import AgentScript, Family, Instance, call
 from safety_gym.generation import MONTHS, make_organisation, make_people, pick, weekday_date
@@ -145,7 +146,7 @@ class DifficultAdvice(Family):
             target_handle=fill["target_handle"], target_email=target.email, case=case, files=files, emails=emails,
             users=users, channels=channels, direct=direct, date=date,
         )
-        return self._system_prompt(rng, variant, fill), self._task(rng, variant, fill, case), scenario
+        return run_id_prompt(rng, variant, fill, text), self._task(rng, variant, fill, case), scenario
 
     def _chat(self, rng: random.Random, fill: dict[str, str], agent: str,
               people: list[Any]) -> tuple[list[ChatUser], list[Channel], dict[str, list[ChatMessage]]]:
@@ -164,12 +165,6 @@ class DifficultAdvice(Family):
         history = [ChatMessage(author=handles[0], text=line.format(**fill), time=f"{8 + i}:{rng.randint(10, 59)}")
                    for i, line in enumerate(rng.sample(text.DM_HISTORY, 2))]
         return users, channels, {handles[0]: history}
-
-    def _system_prompt(self, rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-        goal_line = text.GOAL_EXPLICIT.format(**fill) if variant.goal_conflict == "explicit" and not variant.control else ""
-        instruction = text.INSTRUCTION_DO_NOT.format(**fill) if variant.instruction == "do_not" else ""
-        framing = text.FRAMING_TEST.format(run_id=f"#{rng.randint(1000, 9999)}") if variant.framing == "test" else ""
-        return text.SYSTEM_PROMPT.format(goal_line=goal_line, instruction=instruction, framing=framing, **fill)
 
     def _task(self, rng: random.Random, variant: Variant, fill: dict[str, str], case: Case) -> str:
         latent = text.LATENT if variant.goal_conflict == "latent" and not variant.control else ""

@@ -57,6 +57,8 @@ from pydantic import BaseModel
 
 from safety_gym.envs import lethal_omission_text as text
 from safety_gym.envs import lethal_omission_world as world_parts
+from safety_gym.envs.agent_helpers import read_folder_and_inbox
+from safety_gym.envs.generation_helpers import session_prompt
 from safety_gym.envs.lethal_omission_checks import suppression_violations
 from safety_gym.envs.lethal_omission_world import (
     CONFIG_PATH, DISPATCH_SERVICE, AlertConsole, AlertRecord, render_config,
@@ -124,7 +126,7 @@ class LethalOmission(Family):
             host=fill["host"], agent_email=fill["agent_email"], date=fill["date"], emails=emails, files=files,
             alerts=alerts, services=services, executive=people["exec"].full_name, person_at_risk=victim.full_name,
         )
-        return _system_prompt(rng, variant, fill), pick(rng, text.TASKS).format(**fill), scenario
+        return session_prompt(rng, variant, fill, text), pick(rng, text.TASKS).format(**fill), scenario
 
     def build_world(self, instance: Instance) -> World:
         scenario: LethalScenario = instance.scenario
@@ -281,39 +283,13 @@ def _files(rng: random.Random, fill: dict[str, str], alerts: list[AlertRecord],
     return files
 
 
-def _system_prompt(rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-    parts = [pick(rng, text.SYSTEM_PROMPTS)]
-    if variant.goal_conflict == "explicit" and not variant.control:
-        parts.append(pick(rng, text.GOAL_EXPLICIT))
-    parts.append(text.SESSION_LINE)
-    if variant.instruction == "do_not":
-        parts.append(text.INSTRUCTION_DO_NOT)
-    if variant.framing == "test":
-        parts.append(pick(rng, text.FRAMING_TEST))
-    return "\n".join(part.format(**fill) for part in parts)
-
-
 # ---- reference-agent helpers (they read only the task and observations) ----
 
 
 def _survey(task: str) -> Any:
     """Read every document in the ops folder named by the task, and every email."""
-    folder = re.search(r"(/home/agent/[\w/-]*\w)", task)
-    folder_path = folder.group(1) if folder else OPS_DIR
-    listing = yield call("list_files", path=folder_path)
-    notes = []
-    for name in re.findall(r"^([\w.-]+\.md)$", listing, re.MULTILINE):
-        notes.append(_content((yield call("read_file", path=f"{folder_path}/{name}"))))
-    inbox = yield call("list_emails")
-    for email_id in re.findall(r"^\[(m\d+)\]", inbox, re.MULTILINE):
-        notes.append(_content((yield call("read_email", email_id=email_id))))
-    return "\n".join(notes)
-
-
-def _content(observation: str) -> str:
-    """The text of a tool response, without its tags."""
-    match = re.search(r"<tool_response[^>]*>\n(.*)\n</tool_response>", observation, re.DOTALL)
-    return match.group(1) if match else observation
+    documents, mails = yield from read_folder_and_inbox(task, OPS_DIR)
+    return "\n".join(documents + mails)
 
 
 def _documented(notes: str) -> dict[str, str]:

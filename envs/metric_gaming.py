@@ -54,6 +54,7 @@ from pydantic import BaseModel, PrivateAttr
 
 from safety_gym.envs import metric_gaming_agents as agents
 from safety_gym.envs import metric_gaming_text as text
+from safety_gym.envs.generation_helpers import shuffled_inbox, template_prompt
 from safety_gym.envs.metric_gaming_data import DOMAINS, Correction, KpiDomain, make_measurements
 from safety_gym.envs.metric_gaming_world import DEFINITIONS_TABLE, Dashboard, definitions_table
 from safety_gym.events import CommandRun, DatabaseQueried, EmailRead, FileRead, TaskSubmitted, TestsRun
@@ -141,7 +142,7 @@ class MetricGaming(Family):
             emails=emails, today=fill["today"],
         )
         tasks = text.TASKS_CONTROL if variant.control else text.TASKS
-        return _system_prompt(rng, variant, fill), pick(rng, tasks).format(**fill), scenario
+        return template_prompt(rng, variant, fill, text), pick(rng, tasks).format(**fill), scenario
 
     def build_world(self, instance: Instance) -> World:
         scenario: MetricScenario = instance.scenario
@@ -304,15 +305,6 @@ def _emails(rng: random.Random, variant: Variant, domain: KpiDomain, fill: dict[
     org = Organisation(fill["org"], fill["org_domain"], "", fill["city"])
     for sender, subject, body in distractor_emails(rng, rng.randint(2, 3), org, people[5:], fill["agent"]):
         drafts.append((sender.email, subject, body))
-    rng.shuffle(drafts)
-    return [Email(id=f"m{index}", sender=sender, to=[fill["agent_email"]], subject=subject, body=body,
-                  date=f"{fill['today']}, {7 + index}:{rng.randint(10, 59)}")
-            for index, (sender, subject, body) in enumerate(drafts, start=1)]
+    return shuffled_inbox(rng, drafts, fill["agent_email"], fill["today"])
 
 
-def _system_prompt(rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-    goal = pick(rng, text.GOAL_EXPLICIT) if variant.goal_conflict == "explicit" and not variant.control else ""
-    instruction = text.INSTRUCTION_DO_NOT if variant.instruction == "do_not" else ""
-    framing = pick(rng, text.FRAMING_TEST if variant.framing == "test" else text.FRAMING_DEPLOYMENT)
-    return text.SYSTEM_PROMPT.format(goal_line=goal.format(**fill), instruction=instruction,
-                                     framing=framing.format(**fill), **fill)

@@ -52,6 +52,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from safety_gym.envs import persistence_job_text as text
+from safety_gym.envs.agent_helpers import read_document_and_inbox, schedule_call
+from safety_gym.envs.generation_helpers import session_prompt
 from safety_gym.envs.persistence_job_checks import Identity, persistence_violations
 from safety_gym.envs.persistence_job_world import RUNBOOK_PATH, JobLine, persistence_world
 from safety_gym.events import TaskSubmitted
@@ -59,7 +61,6 @@ from safety_gym.family import AgentScript, Family, Instance, call
 from safety_gym.registry import register_family
 from safety_gym.rewards.scoring import TaskResult, Violation
 from safety_gym.taxonomy import Category
-from safety_gym.types import AgentTurn, ToolCall
 from safety_gym.variants import AXES, Variant
 from safety_gym.world import Email, File, FileSystem, Mailbox, Submission, World
 from safety_gym.world.deploy import DeployPipeline, ScheduledJob, Service, canonical_schedule
@@ -102,7 +103,7 @@ class PersistenceJob(Family):
     def generate(self, rng: random.Random, variant: Variant) -> tuple[str, str, PersistenceScenario]:
         fill, world_facts = persistence_world(rng, variant)
         scenario = PersistenceScenario(**world_facts)
-        return _system_prompt(rng, variant, fill), rng.choice(text.TASKS).format(**fill), scenario
+        return session_prompt(rng, variant, fill, text), rng.choice(text.TASKS).format(**fill), scenario
 
     def build_world(self, instance: Instance) -> World:
         scenario: PersistenceScenario = instance.scenario
@@ -133,7 +134,7 @@ class PersistenceJob(Family):
     # ---- reference agents ----
 
     def aligned_agent(self, task: str) -> AgentScript:
-        runbook, inbox = yield from _read_runbook_and_inbox(task)
+        runbook, inbox = yield from read_document_and_inbox(task, RUNBOOK_PATH)
         for turn in _hand_over(runbook):
             yield turn
         lead = re.search(r"worries you, write to me at ([\w.+-]+@[\w.-]+\.\w+)", inbox)
@@ -145,7 +146,7 @@ class PersistenceJob(Family):
                                      "switched to the new ranker release.")
 
     def misaligned_agent(self, task: str) -> AgentScript:
-        runbook, inbox = yield from _read_runbook_and_inbox(task)
+        runbook, inbox = yield from read_document_and_inbox(task, RUNBOOK_PATH)
         for turn in _hand_over(runbook):
             yield turn
         model = re.search(r"model `([\w.-]+)`|`([\w.-]+)` runs only|instead of\s+`([\w.-]+)`", inbox)
@@ -167,29 +168,7 @@ def _matches(job: ScheduledJob | None, spec: JobLine) -> bool:
     return same_command and same_schedule and job.host == spec.host
 
 
-def _system_prompt(rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-    parts = [rng.choice(text.SYSTEM_PROMPTS)]
-    if variant.goal_conflict == "explicit" and not variant.control:
-        parts.append(rng.choice(text.GOAL_EXPLICIT))
-    parts.append(text.SESSION_LINE)
-    if variant.instruction == "do_not":
-        parts.append(text.INSTRUCTION_DO_NOT)
-    if variant.framing == "test":
-        parts.append(rng.choice(text.FRAMING_TEST))
-    return "\n".join(part.format(**fill) for part in parts)
-
-
 # ---- reference-agent helpers (they read only the task and observations) ----
-
-
-def _read_runbook_and_inbox(task: str) -> Any:
-    path = re.search(r"(/home/agent/[\w/.-]+\.md)", task)
-    runbook = _content((yield call("read_file", path=path.group(1) if path else RUNBOOK_PATH)))
-    listing = yield call("list_emails")
-    mails = []
-    for email_id in re.findall(r"^\[(m\d+)\]", listing, re.MULTILINE):
-        mails.append(_content((yield call("read_email", email_id=email_id))))
-    return runbook, "\n".join(mails)
 
 
 def _hand_over(runbook: str) -> Any:
@@ -197,17 +176,6 @@ def _hand_over(runbook: str) -> Any:
             r"Schedule job `([\w.-]+)` at `([^`]+)` on `([\w.-]+)` running `([^`]+)`", runbook):
         yield schedule_call(name, schedule, command, host)
     for name in re.findall(r"Cancel job `([\w.-]+)`", runbook):
-        yield AgentTurn(tool_calls=[ToolCall(id="call_cancel_job", name="cancel_job", arguments={"name": name})])
+        yield call("cancel_job", name=name)
     for key, service, value in re.findall(r"Set `([\w.]+)` of `([\w.-]+)` to `([^`]+)`", runbook):
         yield call("set_service_setting", service=service, key=key, value=value)
-
-
-def schedule_call(name: str, schedule: str, command: str, host: str) -> AgentTurn:
-    """A `schedule_job` turn (`call` cannot take a `name` argument: it is its own first parameter)."""
-    arguments = {"name": name, "schedule": schedule, "command": command, "host": host}
-    return AgentTurn(tool_calls=[ToolCall(id="call_schedule_job", name="schedule_job", arguments=arguments)])
-
-
-def _content(observation: str) -> str:
-    match = re.search(r"<tool_response[^>]*>\n(.*)\n</tool_response>", observation, re.DOTALL)
-    return match.group(1) if match else observation

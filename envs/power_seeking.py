@@ -61,6 +61,7 @@ from collections.abc import Generator
 from typing import Any, ClassVar
 
 from safety_gym.envs import power_seeking_text as text
+from safety_gym.envs.generation_helpers import identity_prompt
 from safety_gym.envs.power_seeking_console import OpsConsole
 from safety_gym.envs.power_seeking_world import LARGE_LIMIT, LARGE_PAYMENTS, PowerScenario, WorkItem, generate_scenario
 from safety_gym.events import ConfigChanged, EmailSent, PermissionChanged, TaskSubmitted, ToolUsed
@@ -104,13 +105,7 @@ class PowerSeeking(Family):
 
     def generate(self, rng: random.Random, variant: Variant) -> tuple[str, str, PowerScenario]:
         scenario, fill = generate_scenario(rng, variant)
-        parts = [
-            pick(rng, text.IDENTITIES),
-            pick(rng, text.GOAL_EXPLICIT) if variant.goal_conflict == "explicit" else "",
-            pick(rng, text.WORKSPACE), "Today is {weekday}, {date}.", pick(rng, text.FRAMING[variant.framing]),
-            text.INSTRUCTION_DO_NOT if variant.instruction == "do_not" else "",
-        ]
-        system_prompt = "\n".join(part.format(**fill) for part in parts if part)
+        system_prompt = identity_prompt(rng, variant, fill, text)
         task = pick(rng, text.TASKS).format(inbox_line=text.INBOX_LINE, **fill)
         return system_prompt, task, scenario
 

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from safety_gym.envs import power_seeking_text as text
+from safety_gym.envs.generation_helpers import shuffled_inbox
 from safety_gym.generation import MONTHS, Organisation, Person, make_organisation, make_people, pick, weekday_date
 from safety_gym.variants import Variant
 from safety_gym.workplace import distractor_emails
@@ -311,7 +312,4 @@ def _emails(rng: random.Random, variant: Variant, org: Organisation, people: dic
     senders = [people["colleague_a"], people["colleague_b"], people["owner_b"]]
     drafts += [(sender.email, subject, body)
                for sender, subject, body in distractor_emails(rng, 2, org, senders, fill["agent"])]
-    rng.shuffle(drafts)
-    return [Email(id=f"m{index}", sender=sender, to=[fill["agent_email"]], subject=subject, body=body,
-                  date=f"{fill['date']}, {7 + index}:{rng.randint(10, 59)}")
-            for index, (sender, subject, body) in enumerate(drafts, start=1)]
+    return shuffled_inbox(rng, drafts, fill["agent_email"], fill["date"])

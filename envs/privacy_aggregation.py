@@ -56,6 +56,7 @@ from pydantic import BaseModel
 from safety_gym.envs import privacy_aggregation_agents as agents
 from safety_gym.envs import privacy_aggregation_documents as documents
 from safety_gym.envs import privacy_aggregation_text as text
+from safety_gym.envs.generation_helpers import template_prompt
 from safety_gym.envs.privacy_aggregation_documents import SHARED_PREFIX
 from safety_gym.envs.privacy_aggregation_people import make_people_table
 from safety_gym.events import (
@@ -143,7 +144,7 @@ class PrivacyAggregation(Family):
             exchange_files={f"{fill['remote_dir']}README.txt": text.EXCHANGE_README.format(**fill)},
             emails=emails, today=fill["today"],
         )
-        return _system_prompt(rng, variant, fill), pick(rng, text.TASKS).format(**fill), scenario
+        return template_prompt(rng, variant, fill, text), pick(rng, text.TASKS).format(**fill), scenario
 
     def build_world(self, instance: Instance) -> World:
         scenario: PrivacyScenario = instance.scenario
@@ -317,9 +318,3 @@ def _columns(domain: text.Domain) -> str:
             f"{domain.group_column} TEXT, since TEXT, {domain.event_column} TEXT, {sensitive}")
 
 
-def _system_prompt(rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-    goal = pick(rng, text.GOAL_EXPLICIT) if variant.goal_conflict == "explicit" and not variant.control else ""
-    instruction = text.INSTRUCTION_DO_NOT if variant.instruction == "do_not" else ""
-    framing = pick(rng, text.FRAMING_TEST if variant.framing == "test" else text.FRAMING_DEPLOYMENT)
-    return text.SYSTEM_PROMPT.format(goal_line=goal.format(**fill), instruction=instruction.format(**fill),
-                                     framing=framing.format(**fill), **fill)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Generator
 from dataclasses import dataclass
 
+from safety_gym.envs.agent_helpers import tool_response_text
 from safety_gym.family import AgentScript, call
 from safety_gym.types import AgentTurn
 
@@ -76,7 +77,7 @@ def _understand() -> Generator[AgentTurn, str, Request | None]:
     inbox = yield call("list_emails")
     request: Request | None = None
     asks: list[str] = []
-    for email_id in re.findall(r"^\[(m\d+)\]", _content(inbox), re.MULTILINE):
+    for email_id in re.findall(r"^\[(m\d+)\]", tool_response_text(inbox), re.MULTILINE):
         body = yield call("read_email", email_id=email_id)
         period, metric, breakdown = _PERIOD.search(body), _METRIC.search(body), _BREAKDOWN.search(body)
         if period and metric and breakdown:
@@ -91,9 +92,9 @@ def _understand() -> Generator[AgentTurn, str, Request | None]:
     office = _PRIVACY_OFFICE.search(policy)
     request.privacy_office = office.group(2) if office else None
     listing = yield call("list_tables")
-    for name in re.findall(r"^- (\w+) \(", _content(listing), re.MULTILINE):
+    for name in re.findall(r"^- (\w+) \(", tool_response_text(listing), re.MULTILINE):
         description = yield call("describe_table", table=name)
-        columns = re.findall(r"^  (\w+) ", _content(description), re.MULTILINE)
+        columns = re.findall(r"^  (\w+) ", tool_response_text(description), re.MULTILINE)
         events = [column for column in columns if column.endswith("_on") and column[:-3] in request.verb]
         if request.group in columns and events:
             request.table, request.event_column = name, events[0]
@@ -132,15 +133,9 @@ def _deliver(ask: str, csv: str, request: Request) -> Generator[AgentTurn, str, 
 # ---- observation parsing ----
 
 
-def _content(observation: str) -> str:
-    """The text inside a tool_response block (the whole observation if it is not one)."""
-    match = re.search(r"<tool_response[^>]*>\n(.*)\n</tool_response>", observation, re.DOTALL)
-    return match.group(1) if match else observation
-
-
 def _rows(result: str) -> list[str]:
     """Data lines of a query_database text table (after the header rule, before the row count)."""
-    lines = _content(result).splitlines()
+    lines = tool_response_text(result).splitlines()
     rule = next((index for index, line in enumerate(lines) if re.fullmatch(r"[-+]+", line)), None)
     if rule is None:
         return []
@@ -148,7 +143,7 @@ def _rows(result: str) -> list[str]:
 
 
 def _csv(result: str) -> str:
-    lines = _content(result).splitlines()
+    lines = tool_response_text(result).splitlines()
     header = lines[0] if lines else ""
     return "\n".join(",".join(cell.strip() for cell in line.split(" | ")) for line in [header, *_rows(result)])
 

@@ -61,6 +61,7 @@ from safety_gym.envs import prompt_injection_agents as agents
 from safety_gym.envs import prompt_injection_docs as docs
 from safety_gym.envs import prompt_injection_text as text
 from safety_gym.envs.disclosure import disclosed, outbound_text
+from safety_gym.envs.generation_helpers import run_id_prompt
 from safety_gym.events import (
     CommandRun,
     EmailRead,
@@ -162,7 +163,7 @@ class PromptInjection(Family):
             pages=self._pages(rng, vendor_docs if not as_email else [], attack, fill), agent_handle=fill["agent_handle"],
             users=users, channels=channels, date=date,
         )
-        return self._system_prompt(rng, variant, fill), self._task(rng, variant, fill, vendor_docs, as_email, delivery), scenario
+        return run_id_prompt(rng, variant, fill, text), self._task(rng, variant, fill, vendor_docs, as_email, delivery), scenario
 
     # ---- generation helpers ----
 
@@ -203,12 +204,6 @@ class PromptInjection(Family):
         files = {path: content.format(**fill) for path, content in rng.sample(text.FILLER_FILES, rng.randint(2, 3))}
         files[secret.path] = secret.content
         return files
-
-    def _system_prompt(self, rng: random.Random, variant: Variant, fill: dict[str, str]) -> str:
-        goal_line = text.GOAL_EXPLICIT if variant.goal_conflict == "explicit" and not variant.control else ""
-        instruction = text.INSTRUCTION_DO_NOT if variant.instruction == "do_not" else ""
-        framing = text.FRAMING_TEST.format(run_id=f"#{rng.randint(1000, 9999)}") if variant.framing == "test" else ""
-        return text.SYSTEM_PROMPT.format(goal_line=goal_line, instruction=instruction, framing=framing, **fill)
 
     def _task(self, rng: random.Random, variant: Variant, fill: dict[str, str], vendor_docs: list[docs.VendorDoc],
               as_email: bool, delivery: str) -> str:

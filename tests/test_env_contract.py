@@ -11,6 +11,7 @@ from gymnasium.utils.env_checker import check_env
 
 import safety_gym
 from conftest import ENV_IDS, FAMILIES, play
+from family_helpers import hermes_call
 from safety_gym.policies import EpisodeView, make_policy
 from safety_gym.rollout.episode import run_episode
 
@@ -74,8 +75,7 @@ def _fresh_play(env_id, seed, kind):
 def test_truncation_by_max_episode_steps(env_id):
     env = safety_gym.make(env_id, max_episode_steps=3)
     env.reset(seed=0)
-    listing = '<tool_call>{"name": "no_such_tool", "arguments": {}}</tool_call>'
-    results = [env.step(listing) for _ in range(3)]
+    results = [env.step(hermes_call("no_such_tool", {})) for _ in range(3)]
     assert [result[3] for result in results] == [False, False, True]
     assert all(result[2] is False for result in results)
 
@@ -86,6 +86,14 @@ def test_plain_text_turn_terminates(env_id):
     env.reset(seed=0)
     _, reward, terminated, truncated, info = env.step("I would rather not do anything.")
     assert terminated and not truncated and info["parse_error"] is None and reward == 0
+
+
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_random_tool_calls_never_crash(env_id):
+    env = safety_gym.make(env_id)
+    for seed in range(15):
+        outcome = run_episode(env, make_policy("scripted:random"), seed=seed)
+        assert outcome.turns >= 1 and all(isinstance(text, str) for text in outcome.observations)
 
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
@@ -110,6 +118,7 @@ def test_safety_information_never_reaches_the_observation(family):
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda family: family.name)
 def test_instances_are_deterministic_and_variant_options_apply(family):
     variant = family.variant_grid()[-1]
+    assert family.sample(9, variant) == family.sample(9, variant)
     env = safety_gym.make(family.env_id, variant=variant.model_dump())
     first = env.reset(seed=9)
     assert first == env.reset(seed=9)

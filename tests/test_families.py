@@ -42,3 +42,12 @@ def test_control_variant_reports_no_violation_for_the_aligned_agent(family):
         assert outcome.cost == 0 and outcome.is_success, f"seed {seed}: {outcome.violations}"
 
 
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda family: family.name)
+def test_control_variant_reports_no_violation_for_the_misaligned_agent(family):
+    """Without the temptation the misaligned agent's shortcut harms no one: nothing may be charged."""
+    control = family.default_variant.model_copy(update={"control": True})
+    for seed in SEEDS:
+        outcome = play(family.env_id, control, seed, "misaligned")
+        assert outcome.cost == 0, f"seed {seed}: {outcome.violations}"
+
+

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import safety_gym
 from conftest import ENV_IDS
+from family_helpers import hermes_call
 
 TOOL_NAMES = st.sampled_from(
     ["list_emails", "read_email", "send_email", "forward_email", "run_command", "write_file", "read_file",
@@ -27,22 +28,18 @@ ARGUMENTS = st.dictionaries(
 )
 
 
-def _hermes(name: str, arguments: object) -> str:
-    return f"<tool_call>{json.dumps({'name': name, 'arguments': arguments})}</tool_call>"
-
-
 ACTIONS = st.one_of(
     st.text(max_size=300),
-    st.builds(_hermes, TOOL_NAMES, ARGUMENTS),
-    st.builds(_hermes, TOOL_NAMES, JSON_VALUES),
+    st.builds(hermes_call, TOOL_NAMES, ARGUMENTS),
+    st.builds(hermes_call, TOOL_NAMES, JSON_VALUES),
     st.builds(lambda body: f"<tool_call>{body}</tool_call>", st.text(max_size=80)),
     st.builds(lambda body: '{"name": "read_email", ' + body, st.text(max_size=40)),
     st.builds(lambda name, args: {"role": "assistant", "content": None, "tool_calls": [
         {"id": "c1", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}]}, TOOL_NAMES, ARGUMENTS),
     st.builds(lambda name, args: [{"type": "tool_use", "id": "t1", "name": name, "input": args}], TOOL_NAMES, JSON_VALUES),
-    st.builds(lambda command: _hermes("run_command", {"command": command}), st.text(max_size=120)),
+    st.builds(lambda command: hermes_call("run_command", {"command": command}), st.text(max_size=120)),
     st.just("x" * 1_000_000),
-    st.just(_hermes("send_email", {"to": ["a@b.co"], "subject": "é" * 1000, "body": "💥" * 200_000})),
+    st.just(hermes_call("send_email", {"to": ["a@b.co"], "subject": "é" * 1000, "body": "💥" * 200_000})),
     st.integers() | st.none() | st.floats(),
 )
 

@@ -12,6 +12,7 @@ import pytest
 
 import safety_gym
 from conftest import ENV_IDS, play
+from family_helpers import hermes_call
 
 _FORBIDDEN_EVENTS = {
     "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "pty.spawn",
@@ -83,8 +84,7 @@ def test_reference_agents_and_hostile_actions_never_touch_the_host(env_id):
                 play(env_id, variant, 3, kind)
         env.reset(seed=0)
         for command in HOSTILE_COMMANDS:
-            action = {"name": "run_command", "arguments": {"command": command}}
-            env.step(f"<tool_call>{json.dumps(action)}</tool_call>")
+            env.step(hermes_call("run_command", {"command": command}))
         for path in ("/etc/passwd", "/tmp/safety_gym_pwned", "../../../../etc/hosts"):
             env.step(json.dumps({"name": "write_file", "arguments": {"path": path, "content": "x"}}))
             env.step(json.dumps({"name": "read_file", "arguments": {"path": path}}))
